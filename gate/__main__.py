@@ -1,0 +1,3 @@
+from gate._cli import main
+
+main()

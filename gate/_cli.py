@@ -1,0 +1,279 @@
+"""The command line. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from gate import __version__
+from gate.decision import Decision, decision_from_policy
+from gate.engine.interface import PolicyEngine
+from gate.engine.local import LocalOpaEngine
+from gate.engine.server import ServerOpaEngine
+from gate.engine.toolchain import find_opa, pinned_version
+from gate.errors import EXIT_INVALID, GateError
+from gate.evidence import bundle_digest, load_bundle
+from gate.fileio import write_atomic
+from gate.policy import PolicySource, build_bundle, default_policy_dir
+from gate.policy_input import build_input, utc_now
+from gate.render import to_json, to_markdown, to_table
+
+STAGES = ("merge", "staging", "production", "monitoring")
+
+
+def _fatal(err: GateError, verbose: bool) -> NoReturn:
+    click.echo(f"mrm-gate: error: {err.diagnostics()}", err=True)
+    if verbose:
+        import traceback
+
+        traceback.print_exception(err)
+    sys.exit(err.exit_code)
+
+
+class _GateGroup(click.Group):
+    """Turns every GateError into its exit code and a message, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GateError as err:
+            _fatal(err, bool(ctx.params.get("verbose")))
+
+
+@click.group(cls=_GateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for errors.")
+def cli(verbose: bool) -> None:
+    """mrm-gate: block merges and deploys of models that lack compliance evidence.
+
+    Exit codes: 0 allowed, 1 denied by policy, 2 evidence or usage invalid,
+    3 engine or infrastructure error.
+    """
+
+
+def _policy_options(f: Any) -> Any:
+    f = click.option(
+        "--policy",
+        "policy",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Policy directory or a bundle built by `mrm-gate bundle` "
+        "(default: the policies shipped with the gate).",
+    )(f)
+    f = click.option(
+        "--data",
+        "data_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra policy data (thresholds, overrides); repeatable.",
+    )(f)
+    f = click.option(
+        "--opa-bin",
+        envvar=None,
+        default=None,
+        help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa, PATH).",
+    )(f)
+    return f
+
+
+def _policy_source(policy: Path | None, data_files: tuple[Path, ...]) -> PolicySource:
+    source = PolicySource(policy or default_policy_dir(), tuple(data_files))
+    source.check()
+    return source
+
+
+def _engine(
+    opa_url: str | None, opa_bin: str | None, source: PolicySource, timeout: float
+) -> PolicyEngine:
+    if opa_url:
+        return ServerOpaEngine(
+            opa_url, timeout=timeout, token=os.environ.get("MRM_GATE_OPA_TOKEN") or None
+        )
+    return LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(output, text)
+
+
+# A collector is handed the bundle digest and returns the pull-request context and the
+# approvals it gathered itself (GitHub API, git, CI); see gate.github.
+Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+
+
+def evaluate(
+    bundle_path: Path,
+    stage: str,
+    engine: PolicyEngine,
+    *,
+    now: str,
+    collector: Collector | None = None,
+) -> Decision:
+    """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
+    bundle = load_bundle(bundle_path)
+    digest = bundle_digest(bundle)
+    pull_request, approvals = collector(digest) if collector else (None, [])
+    policy_input = build_input(
+        bundle,
+        stage=stage,
+        digest=digest,
+        now=now,
+        repository=os.environ.get("GITHUB_REPOSITORY", ""),
+        pull_request=pull_request,
+        approvals=approvals,
+    )
+    result = engine.evaluate(policy_input)
+    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+
+
+@cli.command()
+@click.option(
+    "--bundle",
+    "bundle_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Evidence bundle JSON (from `mrm-gate collect`).",
+)
+@click.option("--stage", required=True, type=click.Choice(STAGES))
+@click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the report here (atomically) instead of standard output.",
+)
+@click.option(
+    "--now",
+    default=None,
+    help="Evaluation time, RFC 3339 (default: the current time). For replays.",
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
+@click.option(
+    "--github",
+    "use_github",
+    is_flag=True,
+    help="Collect the pull request and its approvals from the GitHub API "
+    "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path(".mrm-gate.yml"),
+    show_default=True,
+    help="Repository config (maps approval roles to GitHub teams).",
+)
+@_policy_options
+def check(
+    bundle_path: Path,
+    stage: str,
+    opa_url: str | None,
+    fmt: str,
+    output: Path | None,
+    now: str | None,
+    timeout: float,
+    use_github: bool,
+    config_path: Path,
+    policy: Path | None,
+    data_files: tuple[Path, ...],
+    opa_bin: str | None,
+) -> None:
+    """Evaluate an evidence bundle at a stage and exit with the decision."""
+    source = _policy_source(policy, data_files) if not opa_url else PolicySource(Path("."))
+    engine = _engine(opa_url, opa_bin, source, timeout)
+    collector: Collector | None = None
+    if use_github:
+        from gate.github.collect import collector_from_env
+
+        collector = collector_from_env(config_path)
+    decision = evaluate(bundle_path, stage, engine, now=now or utc_now(), collector=collector)
+    render = {"table": to_table, "json": to_json, "markdown": to_markdown}[fmt]
+    _emit(render(decision), output)
+    if output is not None:
+        click.echo(
+            f"mrm-gate: {'allowed' if decision.allow else 'denied'}; report written to {output}",
+            err=True,
+        )
+    sys.exit(decision.exit_code)
+
+
+@cli.command()
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Where to write the bundle (.tar.gz).",
+)
+@_policy_options
+def bundle(
+    output: Path, policy: Path | None, data_files: tuple[Path, ...], opa_bin: str | None
+) -> None:
+    """Build an OPA bundle of the policies, stamped with their revision."""
+    source = _policy_source(policy, data_files)
+    if source.is_bundle_file:
+        raise click.UsageError("--policy must be a directory to build a bundle from")
+    revision = build_bundle(find_opa(opa_bin).path, source, output)
+    click.echo(f"wrote {output} (revision {revision})")
+
+
+@cli.command()
+@click.option("--opa-bin", default=None, help="OPA binary to report on.")
+@click.option("--policy", type=click.Path(path_type=Path), default=None)
+def version(opa_bin: str | None, policy: Path | None) -> None:
+    """Print the gate, OPA and policy versions."""
+    opa = find_opa(opa_bin)
+    source = _policy_source(policy, ())
+    click.echo(
+        json.dumps(
+            {
+                "mrm_gate": __version__,
+                "opa": opa.version,
+                "opa_path": opa.path,
+                "opa_pinned": pinned_version(),
+                "policy_revision": source.revision(),
+            },
+            indent=2,
+        )
+    )
+
+
+# Command groups that live in their own modules register themselves here.
+def _register_commands() -> None:
+    import importlib
+
+    for name in ("gate._cli_collect", "gate._cli_github"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(cli)
+
+
+_register_commands()
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="mrm-gate", standalone_mode=True)
+    except click.exceptions.Exit as exc:  # pragma: no cover - click handles this itself
+        sys.exit(exc.exit_code)
+
+
+__all__ = ["EXIT_INVALID", "cli", "evaluate", "main"]

@@ -1,0 +1,34 @@
+"""The one interface both engines implement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+DECISION_PACKAGE = "gate/main"
+DECISION_RULE = "decision"
+DECISION_QUERY = "data.gate.main.decision"
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """What an engine hands back: the raw decision value and where it came from.
+
+    ``value`` is whatever OPA produced; it is not trusted until
+    :func:`gate.decision.decision_from_policy` has checked its shape.
+    """
+
+    value: Any
+    engine: str
+    opa_version: str
+    policy_revision: str
+
+
+class PolicyEngine(Protocol):
+    """Evaluate the decision entrypoint for one policy input."""
+
+    name: str
+
+    def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
+        """Return the raw decision, or raise :class:`gate.errors.EngineError`."""
+        ...

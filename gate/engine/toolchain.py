@@ -1,0 +1,105 @@
+"""Finding the OPA binary and proving it is a usable version."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gate.errors import EngineError
+
+MIN_MAJOR = 1
+_VERSION_RE = re.compile(r"^Version:\s*v?(\d+)\.(\d+)\.(\d+)\S*\s*$", re.MULTILINE)
+INSTALL_HINT = (
+    "run `make setup` (installs the pinned OPA into .tools/bin), or install OPA >= 1.0 and "
+    "pass --opa-bin PATH or set MRM_GATE_OPA"
+)
+
+
+def pinned_version() -> str:
+    """The OPA version this release of the gate is tested with (e.g. ``v1.22.3``)."""
+    return resources.files("gate").joinpath("OPA_VERSION").read_text("utf-8").strip()
+
+
+def project_root() -> Path:
+    """The checkout the gate runs from (where ``policies/`` and ``.tools/`` live)."""
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class OpaBinary:
+    """A located OPA executable and the version it reported."""
+
+    path: str
+    version: str
+
+
+def locate(explicit: str | None = None) -> str:
+    """Find OPA: ``--opa-bin``, then ``MRM_GATE_OPA``, then ``.tools/bin``, then PATH."""
+    candidates: list[tuple[str, str]] = []
+    if explicit:
+        candidates.append(("--opa-bin", explicit))
+    env = os.environ.get("MRM_GATE_OPA")
+    if env:
+        candidates.append(("MRM_GATE_OPA", env))
+    if candidates:
+        source, value = candidates[0]
+        found = shutil.which(value) if os.sep not in value else value
+        if not found or not os.path.isfile(found) or not os.access(found, os.X_OK):
+            raise EngineError(
+                f"OPA binary given by {source} is not an executable file: {value}",
+                hint=INSTALL_HINT,
+            )
+        return found
+    tools = project_root() / ".tools" / "bin" / "opa"
+    if tools.is_file() and os.access(tools, os.X_OK):
+        return str(tools)
+    on_path = shutil.which("opa")
+    if on_path:
+        return on_path
+    raise EngineError(
+        "OPA binary not found (looked at --opa-bin, MRM_GATE_OPA, .tools/bin, PATH)",
+        hint=INSTALL_HINT,
+    )
+
+
+def probe(path: str, timeout: float = 20.0) -> OpaBinary:
+    """Run ``opa version`` and refuse anything that is not OPA >= 1.0."""
+    try:
+        proc = subprocess.run(
+            [path, "version"], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise EngineError(
+            f"`{path} version` did not answer within {timeout:g}s", hint=INSTALL_HINT
+        ) from None
+    except OSError as exc:
+        raise EngineError(f"cannot run OPA at {path}: {exc.strerror}", hint=INSTALL_HINT) from exc
+    if proc.returncode != 0:
+        raise EngineError(
+            f"`{path} version` exited with {proc.returncode}", hint=INSTALL_HINT, detail=proc.stderr
+        )
+    match = _VERSION_RE.search(proc.stdout)
+    if not match:
+        raise EngineError(
+            f"{path} does not look like OPA: `version` printed no version line",
+            hint=INSTALL_HINT,
+            detail=proc.stdout[:500],
+        )
+    major, minor, patch = (int(g) for g in match.groups())
+    if major < MIN_MAJOR:
+        raise EngineError(
+            f"OPA {major}.{minor}.{patch} at {path} is too old: the policies need OPA >= 1.0 "
+            f"(tested with {pinned_version()})",
+            hint=INSTALL_HINT,
+        )
+    return OpaBinary(path=path, version=f"{major}.{minor}.{patch}")
+
+
+def find_opa(explicit: str | None = None) -> OpaBinary:
+    """Locate and probe OPA in one step."""
+    return probe(locate(explicit))

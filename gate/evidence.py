@@ -1,0 +1,110 @@
+"""Evidence bundles: loading, schema validation and the bundle digest."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from gate.engine.toolchain import project_root
+from gate.errors import EvidenceError, Problem
+from gate.fileio import DEFAULT_MAX_BYTES, canonical_json, load_document
+
+API_VERSION = "mrm-gate/v1"
+
+# Facts that differ between two collections of the same commit (another CI run, another
+# day). They are kept in the bundle for the record but left out of its digest.
+VOLATILE_PATHS: tuple[tuple[str, ...], ...] = (
+    ("collected", "collected_at"),
+    ("collected", "ci", "run_id"),
+    ("collected", "ci", "run_attempt"),
+    ("collected", "ci", "run_number"),
+)
+
+
+def schema_dir() -> Path:
+    return project_root() / "schemas"
+
+
+@lru_cache(maxsize=8)
+def load_schema(name: str) -> dict[str, Any]:
+    path = schema_dir() / name
+    doc = json.loads(path.read_text("utf-8"))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def json_path(parts: Any) -> str:
+    """Render a jsonschema path deque as ``$.a.b[0]``."""
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _fix_for(error: ValidationError) -> str:
+    kind = error.validator
+    if kind == "required":
+        return "add the missing field"
+    if kind == "additionalProperties":
+        return "remove the field or correct its spelling (see docs/evidence.md)"
+    if kind == "enum":
+        return f"use one of {error.validator_value}"
+    if kind == "type":
+        return f"write a value of type {error.validator_value}"
+    if kind in ("format", "pattern"):
+        return f"match the expected {kind} {error.validator_value!r}"
+    if kind == "const":
+        return f"write exactly {error.validator_value!r}"
+    return "see docs/evidence.md for this field"
+
+
+def schema_problems(doc: Any, schema_name: str, file_label: str) -> list[Problem]:
+    """Every schema violation of ``doc``, each located by its JSON path."""
+    validator = Draft202012Validator(
+        load_schema(schema_name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.path])
+    return [Problem(file_label, json_path(e.absolute_path), e.message, _fix_for(e)) for e in errors]
+
+
+def validate_bundle(doc: Any, file_label: str) -> None:
+    """Raise :class:`EvidenceError` listing all problems when the bundle is invalid."""
+    problems = schema_problems(doc, "evidence-bundle.schema.json", file_label)
+    if problems:
+        raise EvidenceError(
+            f"{file_label}: the evidence bundle is invalid ({len(problems)} problem(s))",
+            problems,
+            hint="fix each field named above; docs/evidence.md describes every field",
+        )
+
+
+def load_bundle(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """Read and validate a bundle file."""
+    doc = load_document(path, max_bytes=max_bytes)
+    validate_bundle(doc, str(path))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def digest_view(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The bundle without its volatile facts: what the digest covers."""
+    view = copy.deepcopy(bundle)
+    for path in VOLATILE_PATHS:
+        node: Any = view
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
+    return view
+
+
+def bundle_digest(bundle: dict[str, Any]) -> str:
+    """``sha256:<hex>`` of the bundle's canonical JSON, volatile facts excluded."""
+    return "sha256:" + hashlib.sha256(canonical_json(digest_view(bundle))).hexdigest()

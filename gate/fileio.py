@@ -1,0 +1,219 @@
+"""Reading evidence files strictly and writing outputs atomically.
+
+Strict means: UTF-8 only, a size limit, no duplicate keys, no YAML aliases (which is how
+alias bombs are built), no non-finite numbers. Every failure names the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gate.errors import EvidenceError, Problem
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, label: str | None = None) -> str:
+    """Read a UTF-8 text file no larger than ``max_bytes``."""
+    name = label or str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise EvidenceError(
+            f"{name}: file not found",
+            [Problem(name, "$", "the file does not exist", "create it or fix the path")],
+        ) from None
+    except OSError as exc:
+        raise EvidenceError(f"{name}: cannot read: {exc.strerror}") from exc
+    if size > max_bytes:
+        raise EvidenceError(
+            f"{name}: file is {size} bytes, over the limit of {max_bytes}",
+            [
+                Problem(
+                    name,
+                    "$",
+                    f"file larger than {max_bytes} bytes",
+                    "shrink the file or raise limits.max_file_bytes in .mrm-gate.yml",
+                )
+            ],
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"{name}: cannot read: {exc.strerror}") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(
+            f"{name}: not valid UTF-8 (byte {exc.start})",
+            [
+                Problem(
+                    name, "$", f"invalid UTF-8 at byte offset {exc.start}", "save the file as UTF-8"
+                )
+            ],
+        ) from None
+
+
+def _no_duplicates(name: str):  # type: ignore[no-untyped-def]
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise EvidenceError(
+                    f"{name}: duplicate key {key!r}",
+                    [
+                        Problem(
+                            name,
+                            "$",
+                            f"key {key!r} appears twice in one object",
+                            "keep exactly one entry for each key",
+                        )
+                    ],
+                )
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _reject_constant(value: str) -> Any:
+    raise ValueError(f"non-finite number {value} is not allowed")
+
+
+def parse_json(text: str, name: str) -> Any:
+    """Parse JSON text, rejecting duplicate keys and NaN/Infinity."""
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates(name), parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise EvidenceError(
+            f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+            [
+                Problem(
+                    name,
+                    "$",
+                    f"malformed JSON (line {exc.lineno}, column {exc.colno})",
+                    "fix the syntax; `python -m json.tool FILE` shows where",
+                )
+            ],
+        ) from None
+    except ValueError as exc:
+        raise EvidenceError(
+            f"{name}: {exc}", [Problem(name, "$", str(exc), "write a finite number or null")]
+        ) from None
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases and duplicate keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in evidence", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _jsonable(value: Any, name: str, path: str) -> Any:
+    """YAML gives dates and non-string keys; evidence is JSON, so convert or refuse."""
+    import datetime as _dt
+
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                k = str(k).lower() if isinstance(k, bool) else str(k)
+            out[k] = _jsonable(v, name, f"{path}.{k}")
+        return out
+    if isinstance(value, list):
+        return [_jsonable(v, name, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise EvidenceError(
+            f"{name}: {path}: non-finite number",
+            [
+                Problem(
+                    name, path, "NaN or infinity is not evidence", "write a finite number or null"
+                )
+            ],
+        )
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise EvidenceError(f"{name}: {path}: unsupported YAML value of type {type(value).__name__}")
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse YAML safely: no aliases, no duplicate keys, no custom tags."""
+    try:
+        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        raise EvidenceError(
+            f"{name}: malformed YAML{where}: {what}",
+            [Problem(name, "$", f"{what}{where}", "fix the YAML syntax")],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise EvidenceError(f"{name}: malformed YAML: {exc}") from None
+    return _jsonable(doc, name, "$")
+
+
+def load_document(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, label: str | None = None
+) -> Any:
+    """Load a JSON or YAML file, chosen by its extension."""
+    name = label or str(path)
+    text = read_text(path, max_bytes=max_bytes, label=name)
+    if path.suffix.lower() in (".yml", ".yaml"):
+        return parse_yaml(text, name)
+    return parse_json(text, name)
+
+
+def canonical_json(value: Any) -> bytes:
+    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see either the old content or the whole new content."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

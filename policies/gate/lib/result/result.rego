@@ -1,0 +1,51 @@
+# METADATA
+# title: Result builders
+# description: |
+#   Builds control descriptors and violation objects from a rule's annotation chain, so
+#   that control ids, frameworks and severities come from METADATA and are never typed
+#   into messages by hand.
+package gate.lib.result
+
+# The package-scoped annotations of the control that called us.
+_package_annotations(chain) := entry.annotations if {
+	some entry in chain
+	entry.annotations.scope == "package"
+}
+
+# control describes a control package from its METADATA.
+control(chain) := {
+	"id": ann.custom.control_id,
+	"framework": ann.custom.framework,
+	"section": ann.custom.section,
+	"title": ann.title,
+	"severity": ann.custom.severity,
+	"stages": ann.custom.stages,
+	"effective_from": object.get(ann.custom, "effective_from", ""),
+	"effective_until": object.get(ann.custom, "effective_until", ""),
+} if {
+	ann := _package_annotations(chain)
+}
+
+# violation builds one violation of the calling control.
+violation(chain, msg, evidence_path, remediation) := {
+	"control_id": ctl.id,
+	"framework": ctl.framework,
+	"section": ctl.section,
+	"severity": ctl.severity,
+	"title": ctl.title,
+	"msg": msg,
+	"remediation": remediation,
+	"evidence_path": evidence_path,
+} if {
+	ctl := control(chain)
+}
+
+# approval_requirement builds one human approval the calling control requires.
+approval_requirement(chain, role, n, reason) := {
+	"control_id": ctl.id,
+	"role": role,
+	"count": n,
+	"reason": reason,
+} if {
+	ctl := control(chain)
+}

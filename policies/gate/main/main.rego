@@ -1,0 +1,273 @@
+# METADATA
+# title: Gate decision
+# description: |
+#   The single entrypoint. Collects every control package under data.gate.controls,
+#   decides which apply (stage, effective dates, the control's own applicability),
+#   applies waivers, computes the human approvals required, and returns the decision.
+#   A stage includes the stages before it in the promotion order merge, staging,
+#   production: a production promotion must still meet what merge required. The
+#   monitoring stage only runs the controls that name it.
+# entrypoint: true
+package gate.main
+
+import data.gate.lib.approvals
+
+_promotion_order := {"merge": 1, "staging": 2, "production": 3}
+
+_known_stages := {"merge", "staging", "production", "monitoring"}
+
+# ---------------------------------------------------------------- input checks
+
+# Each check is a rule of its own: a negated expression whose reference is undefined
+# would otherwise make the whole body fail and hide the problem.
+_stage_ok if input.stage in _known_stages
+
+_bundle_ok if is_object(input.bundle)
+
+_digest_ok if regex.match(`^sha256:[0-9a-f]{64}$`, input.context.bundle_digest)
+
+_approvals_ok if is_array(input.approvals)
+
+input_problems contains "input.stage must be one of merge, staging, production, monitoring" if {
+	not _stage_ok
+}
+
+input_problems contains "input.bundle must be an evidence bundle object" if {
+	not _bundle_ok
+}
+
+input_problems contains "input.context.now must be an RFC 3339 time" if {
+	not _now_ns
+}
+
+input_problems contains "input.context.bundle_digest must be the bundle's sha256 digest" if {
+	not _digest_ok
+}
+
+input_problems contains "input.approvals must be a list" if {
+	not _approvals_ok
+}
+
+_now_ns := time.parse_rfc3339_ns(input.context.now)
+
+_today := substring(input.context.now, 0, 10)
+
+# ---------------------------------------------------------------- controls
+
+# Every control package, keyed by control id.
+_packages[ctl.id] := {"meta": ctl, "pkg": pkg} if {
+	some framework, slug
+	pkg := data.gate.controls[framework][slug]
+	ctl := pkg.control
+}
+
+_stage_applies(stages) if input.stage in stages
+
+_stage_applies(stages) if {
+	some s in stages
+	_promotion_order[s] < _promotion_order[input.stage]
+}
+
+_not_applicable_reason(meta, _) := sprintf("not checked at stage %s (applies at %s)", [input.stage, concat(", ", meta.stages)]) if {
+	not _stage_applies(meta.stages)
+}
+
+_not_applicable_reason(meta, _) := sprintf("not yet in force: effective from %s", [meta.effective_from]) if {
+	_stage_applies(meta.stages)
+	meta.effective_from != ""
+	_today < meta.effective_from
+}
+
+_not_applicable_reason(meta, _) := sprintf("no longer in force: effective until %s", [meta.effective_until]) if {
+	_stage_applies(meta.stages)
+	meta.effective_until != ""
+	_today >= meta.effective_until
+}
+
+_not_applicable_reason(meta, pkg) := pkg.not_applicable_reason if {
+	_stage_applies(meta.stages)
+	_in_force(meta)
+}
+
+_in_force(meta) if {
+	meta.effective_from == ""
+	meta.effective_until == ""
+}
+
+_in_force(meta) if {
+	meta.effective_from != ""
+	meta.effective_until == ""
+	_today >= meta.effective_from
+}
+
+_in_force(meta) if {
+	meta.effective_until != ""
+	_today >= meta.effective_from
+	_today < meta.effective_until
+}
+
+_applicable[id] := entry if {
+	some id, entry in _packages
+	not _any_reason(entry)
+}
+
+_any_reason(entry) if _not_applicable_reason(entry.meta, entry.pkg)
+
+# ---------------------------------------------------------------- waivers
+
+# A waiver counts when the bundle declares it with a justification and a future expiry,
+# and a collected, valid approval for role "waiver:<control id>" exists.
+_waivers[w.control_id] := object.union(w, {"approved_by": sort(logins)}) if {
+	some w in object.get(input.bundle, "waivers", [])
+	is_string(w.justification)
+	w.justification != ""
+	_now_ns < time.parse_rfc3339_ns(w.expires_at)
+	logins := approvals.approvers(concat(":", ["waiver", w.control_id]))
+	count(logins) > 0
+}
+
+# ---------------------------------------------------------------- results
+
+_denials[id] := {v | some v in entry.pkg.deny} if some id, entry in _applicable
+
+violations := [v |
+	some id, vs in _denials
+	not _waivers[id]
+	some v in vs
+]
+
+waived := [object.union(v, {"waiver": _waivers[id]}) |
+	some id, vs in _denials
+	_waivers[id]
+	some v in vs
+]
+
+warnings := [w |
+	some id, entry in _applicable
+	some w in entry.pkg.warn
+]
+
+_status(id) := "fail" if {
+	count(_denials[id]) > 0
+	not _waivers[id]
+}
+
+_status(id) := "waived" if {
+	count(_denials[id]) > 0
+	_waivers[id]
+}
+
+_status(id) := "pass" if count(_denials[id]) == 0
+
+_control_row(entry, status, reason) := {
+	"id": entry.meta.id,
+	"framework": entry.meta.framework,
+	"section": entry.meta.section,
+	"title": entry.meta.title,
+	"severity": entry.meta.severity,
+	"status": status,
+	"reason": reason,
+}
+
+controls := array.concat(
+	[_control_row(entry, _status(id), "") |
+		some id, entry in _applicable
+	],
+	[_control_row(entry, "not_applicable", reason) |
+		some id, entry in _packages
+		not _applicable[id]
+		reason := _first_reason(entry)
+	],
+)
+
+_first_reason(entry) := min({r | r := _not_applicable_reason(entry.meta, entry.pkg)})
+
+# ---------------------------------------------------------------- approvals
+
+_requirements contains req if {
+	some _, entry in _applicable
+	some req in entry.pkg.required_approvals
+}
+
+_roles := {req.role | some req in _requirements}
+
+required_approvals := [{
+	"role": role,
+	"count": n,
+	"reason": concat("; ", sort({r.reason | some r in _requirements; r.role == role})),
+	"controls": sort({r.control_id | some r in _requirements; r.role == role}),
+	"satisfied": count(have) >= n,
+	"satisfied_by": sort(have),
+} |
+	some role in _roles
+	n := max({r.count | some r in _requirements; r.role == role})
+	have := approvals.approvers(role)
+]
+
+stale_approvals := [a | some a in approvals.rejected]
+
+# ---------------------------------------------------------------- revision
+
+_revisions := {rev |
+	some name
+	rev := data.system.bundles[name].manifest.revision
+}
+
+policy_revision := rev if {
+	count(_revisions) == 1
+	some rev in _revisions
+}
+
+default policy_revision := ""
+
+# ---------------------------------------------------------------- decision
+
+_input_violations := [{
+	"control_id": "GATE-INPUT-01",
+	"framework": "mrm-gate",
+	"section": "policy input contract",
+	"severity": "critical",
+	"title": "Policy input is well formed",
+	"msg": p,
+	"remediation": "call the policy through mrm-gate, which validates evidence before evaluation",
+	"evidence_path": "$",
+} |
+	some p in input_problems
+]
+
+default allow := false
+
+allow if {
+	count(input_problems) == 0
+	count(controls) > 0
+	count(violations) == 0
+	every req in required_approvals {
+		req.satisfied
+	}
+}
+
+decision := {
+	"allow": allow,
+	"stage": input.stage,
+	"violations": array.concat(_input_violations, violations),
+	"warnings": warnings,
+	"waived": waived,
+	"controls": controls,
+	"required_approvals": required_approvals,
+	"stale_approvals": stale_approvals,
+	"policy_revision": policy_revision,
+	"opa_version": opa.runtime().version,
+} if count(input_problems) == 0
+
+decision := {
+	"allow": false,
+	"stage": object.get(input, "stage", ""),
+	"violations": _input_violations,
+	"warnings": [],
+	"waived": [],
+	"controls": [],
+	"required_approvals": [],
+	"stale_approvals": [],
+	"policy_revision": policy_revision,
+	"opa_version": opa.runtime().version,
+} if count(input_problems) > 0

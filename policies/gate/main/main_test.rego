@@ -1,0 +1,208 @@
+package gate.main_test
+
+import data.gate.main
+
+_digest := concat("", ["sha256:", crypto.sha256("bundle")])
+
+_meta(id, stages) := {
+	"id": id, "framework": "Example", "section": "§1", "title": concat(" ", ["control", id]),
+	"severity": "high", "stages": stages, "effective_from": "", "effective_until": "",
+}
+
+_violation(id) := {
+	"control_id": id, "framework": "Example", "section": "§1", "severity": "high",
+	"title": concat(" ", ["control", id]), "msg": "broken", "remediation": "fix it",
+	"evidence_path": "$.x",
+}
+
+_input(stage) := {
+	"stage": stage,
+	"bundle": {"inventory": {"developer_ids": ["dana-dev"], "owner_id": "omar-owner"}},
+	"context": {"now": "2026-11-30T12:00:00Z", "bundle_digest": _digest, "pull_request": {
+		"author": "dana-dev", "head_sha": "abc",
+		"commits": [{"sha": "abc", "author": "carl-coauthor", "committer": "dana-dev"}],
+	}},
+	"approvals": [],
+}
+
+_approval(role, login) := {
+	"role": role, "login": login, "via": "comment", "verified": true,
+	"bundle_digest": _digest, "commit_sha": "abc",
+}
+
+_pass_ctl := {"p": {"control": _meta("EX-PASS", ["merge"]), "deny": set()}}
+
+_fail_ctl := {"f": {"control": _meta("EX-FAIL", ["merge"]), "deny": {_violation("EX-FAIL")}}}
+
+_approval_ctl := {"a": {
+	"control": _meta("EX-APPR", ["production"]), "deny": set(),
+	"required_approvals": {{"control_id": "EX-APPR", "role": "validator", "count": 1, "reason": "sign"}},
+}}
+
+_statuses(d) := {c.id: c.status | some c in d.controls}
+
+test_success_all_controls_pass_allows if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+	d.allow == true
+	d.violations == []
+	_statuses(d) == {"EX-PASS": "pass"}
+}
+
+test_fail_violation_denies if {
+	d := main.decision with data.gate.controls as {"ex": object.union(_pass_ctl, _fail_ctl)}
+		with input as _input("merge")
+	d.allow == false
+	d.violations == [_violation("EX-FAIL")]
+	_statuses(d) == {"EX-PASS": "pass", "EX-FAIL": "fail"}
+}
+
+test_fail_no_controls_denies if {
+	d := main.decision with data.gate.controls as {} with input as _input("merge")
+	d.allow == false
+	d.controls == []
+}
+
+test_success_stages_are_cumulative if {
+	d := main.decision with data.gate.controls as {"ex": _fail_ctl} with input as _input("production")
+	_statuses(d) == {"EX-FAIL": "fail"}
+}
+
+test_success_monitoring_runs_only_named_controls if {
+	ctls := {"ex": object.union(_fail_ctl, {"m": {"control": _meta("EX-MON", ["monitoring"]), "deny": set()}})}
+	d := main.decision with data.gate.controls as ctls with input as _input("monitoring")
+	_statuses(d) == {"EX-FAIL": "not_applicable", "EX-MON": "pass"}
+	d.allow == true
+}
+
+test_success_later_stage_control_not_applicable_earlier if {
+	d := main.decision with data.gate.controls as {"ex": _approval_ctl} with input as _input("merge")
+	_statuses(d) == {"EX-APPR": "not_applicable"}
+	d.required_approvals == []
+	[c.reason | some c in d.controls] == ["not checked at stage merge (applies at production)"]
+}
+
+test_success_effective_dates if {
+	future := object.union(_meta("EX-FUT", ["merge"]), {"effective_from": "2027-12-02"})
+	past := object.union(_meta("EX-OLD", ["merge"]), {"effective_from": "2011-04-04", "effective_until": "2026-04-17"})
+	live := object.union(_meta("EX-LIVE", ["merge"]), {"effective_from": "2011-04-04", "effective_until": "2030-01-01"})
+	started := object.union(_meta("EX-ON", ["merge"]), {"effective_from": "2026-01-01"})
+	ctls := {"ex": {
+		"fut": {"control": future, "deny": {_violation("EX-FUT")}},
+		"old": {"control": past, "deny": {_violation("EX-OLD")}},
+		"live": {"control": live, "deny": set()},
+		"on": {"control": started, "deny": set()},
+	}}
+	d := main.decision with data.gate.controls as ctls with input as _input("merge")
+	_statuses(d) == {"EX-FUT": "not_applicable", "EX-OLD": "not_applicable", "EX-LIVE": "pass", "EX-ON": "pass"}
+	{c.reason | some c in d.controls; c.status == "not_applicable"} == {
+		"not yet in force: effective from 2027-12-02",
+		"no longer in force: effective until 2026-04-17",
+	}
+	d.allow == true
+}
+
+test_success_control_own_applicability if {
+	ctls := {"ex": {"na": {
+		"control": _meta("EX-NA", ["merge"]), "deny": {_violation("EX-NA")},
+		"not_applicable_reason": "not a credit model",
+	}}}
+	d := main.decision with data.gate.controls as ctls with input as _input("merge")
+	d.controls[0].status == "not_applicable"
+	d.controls[0].reason == "not a credit model"
+	d.allow == true
+}
+
+test_fail_missing_approval_denies if {
+	d := main.decision with data.gate.controls as {"ex": _approval_ctl} with input as _input("production")
+	d.allow == false
+	d.violations == []
+	d.required_approvals == [{
+		"role": "validator", "count": 1, "reason": "sign", "controls": ["EX-APPR"],
+		"satisfied": false, "satisfied_by": [],
+	}]
+}
+
+test_success_independent_approval_allows if {
+	inp := object.union(_input("production"), {"approvals": [_approval("validator", "vera-validator")]})
+	d := main.decision with data.gate.controls as {"ex": _approval_ctl} with input as inp
+	d.allow == true
+	d.required_approvals[0].satisfied_by == ["vera-validator"]
+	d.stale_approvals == []
+}
+
+test_fail_conflicted_and_stale_approvals_do_not_count if {
+	stale := object.union(_approval("validator", "vera-validator"), {"bundle_digest": "sha256:00"})
+	inp := object.union(_input("production"), {"approvals": [
+		_approval("validator", "dana-dev"),
+		_approval("validator", "carl-coauthor"),
+		_approval("validator", "omar-owner"),
+		stale,
+	]})
+	d := main.decision with data.gate.controls as {"ex": _approval_ctl} with input as inp
+	d.allow == false
+	{a.login | some a in d.stale_approvals} == {"dana-dev", "carl-coauthor", "omar-owner", "vera-validator"}
+}
+
+_waiver(expires) := {"control_id": "EX-FAIL", "justification": "compensated by manual review", "expires_at": expires}
+
+test_success_valid_waiver_waives if {
+	inp := object.union(_input("merge"), {
+		"bundle": {"waivers": [_waiver("2027-01-01T00:00:00Z")], "inventory": {"developer_ids": ["dana-dev"]}},
+		"approvals": [_approval("waiver:EX-FAIL", "mia-mrm")],
+	})
+	d := main.decision with data.gate.controls as {"ex": _fail_ctl} with input as inp
+	d.allow == true
+	d.violations == []
+	_statuses(d) == {"EX-FAIL": "waived"}
+	d.waived == [object.union(_violation("EX-FAIL"), {"waiver": object.union(_waiver("2027-01-01T00:00:00Z"), {"approved_by": ["mia-mrm"]})})]
+}
+
+test_fail_expired_waiver_waives_nothing if {
+	inp := object.union(_input("merge"), {
+		"bundle": {"waivers": [_waiver("2026-01-01T00:00:00Z")]},
+		"approvals": [_approval("waiver:EX-FAIL", "mia-mrm")],
+	})
+	d := main.decision with data.gate.controls as {"ex": _fail_ctl} with input as inp
+	d.allow == false
+	_statuses(d) == {"EX-FAIL": "fail"}
+	d.waived == []
+}
+
+test_fail_waiver_without_collected_approval if {
+	inp := object.union(_input("merge"), {"bundle": {"waivers": [_waiver("2027-01-01T00:00:00Z")]}})
+	d := main.decision with data.gate.controls as {"ex": _fail_ctl} with input as inp
+	d.allow == false
+	_statuses(d) == {"EX-FAIL": "fail"}
+}
+
+test_success_warnings_are_reported_not_blocking if {
+	ctls := {"ex": {"w": {"control": _meta("EX-W", ["merge"]), "deny": set(), "warn": {_violation("EX-W")}}}}
+	d := main.decision with data.gate.controls as ctls with input as _input("merge")
+	d.allow == true
+	d.warnings == [_violation("EX-W")]
+}
+
+test_fail_malformed_input_is_a_violation if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl}
+		with input as {"stage": "prod", "bundle": [], "context": {"now": "yesterday"}}
+	d.allow == false
+	{v.msg | some v in d.violations} == {
+		"input.stage must be one of merge, staging, production, monitoring",
+		"input.bundle must be an evidence bundle object",
+		"input.context.now must be an RFC 3339 time",
+		"input.context.bundle_digest must be the bundle's sha256 digest",
+		"input.approvals must be a list",
+	}
+	{v.control_id | some v in d.violations} == {"GATE-INPUT-01"}
+}
+
+test_success_revision_from_bundle_manifest if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+		with data.system.bundles as {"b": {"manifest": {"revision": "sha256:abc"}}}
+	d.policy_revision == "sha256:abc"
+}
+
+test_success_no_bundle_no_revision if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+	d.policy_revision == ""
+}

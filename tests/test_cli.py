@@ -1,0 +1,200 @@
+"""The command line: exit codes, formats, and fail-closed paths end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from conftest import NOW, ROOT, OpaServer, asset, free_port
+from gate._cli import cli
+
+CREDIT = str(asset("bundles", "credit-complete.json"))
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_merge_is_allowed_with_exit_0() -> None:
+    code, out, err = run("check", "--bundle", CREDIT, "--stage", "merge", "--now", NOW)
+    assert code == 0, out + err
+    assert "ALLOWED" in out
+
+
+def test_production_is_denied_with_exit_1_and_instructions() -> None:
+    code, out, _ = run("check", "--bundle", CREDIT, "--stage", "production", "--now", NOW)
+    assert code == 1
+    assert "DENIED" in out
+    assert "/approve validator" in out
+
+
+def test_json_output_matches_decision_schema(tmp_path: Path) -> None:
+    target = tmp_path / "decision.json"
+    code, _, _ = run(
+        "check",
+        "--bundle",
+        CREDIT,
+        "--stage",
+        "production",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--output",
+        str(target),
+    )
+    assert code == 1
+    doc = json.loads(target.read_text("utf-8"))
+    schema = json.loads((ROOT / "schemas" / "decision.schema.json").read_text("utf-8"))
+    errors = list(Draft202012Validator(schema).iter_errors(doc))
+    assert errors == []
+    assert doc["allow"] is False
+    assert doc["decided_at"] == NOW
+
+
+def test_markdown_output() -> None:
+    code, out, _ = run(
+        "check", "--bundle", CREDIT, "--stage", "production", "--now", NOW, "--format", "markdown"
+    )
+    assert code == 1
+    assert "Approvals still needed" in out
+
+
+def test_invalid_evidence_exits_2_naming_file_and_path(tmp_path: Path) -> None:
+    bad = json.loads(Path(CREDIT).read_text("utf-8"))
+    bad["model"]["risk_tier"] = "extreme"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), "utf-8")
+    code, out, err = run("check", "--bundle", str(path), "--stage", "merge", "--now", NOW)
+    assert code == 2
+    assert str(path) in err and "$.model.risk_tier" in err
+    assert "ALLOWED" not in out
+
+
+def test_forged_approvals_in_bundle_are_rejected(tmp_path: Path) -> None:
+    forged = json.loads(Path(CREDIT).read_text("utf-8"))
+    forged["approvals"] = [{"role": "validator", "login": "vera-validator"}]
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(forged), "utf-8")
+    code, _, err = run("check", "--bundle", str(path), "--stage", "production", "--now", NOW)
+    assert code == 2
+    assert "approvals" in err
+
+
+def test_missing_bundle_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("check", "--bundle", str(tmp_path / "none.json"), "--stage", "merge")
+    assert code == 2
+    assert "not found" in err
+
+
+def test_unknown_stage_is_usage_error() -> None:
+    code, _, _ = run("check", "--bundle", CREDIT, "--stage", "prod")
+    assert code == 2
+
+
+def test_missing_opa_exits_3(tmp_path: Path) -> None:
+    code, out, err = run(
+        "check", "--bundle", CREDIT, "--stage", "merge", "--opa-bin", str(tmp_path / "no-opa")
+    )
+    assert code == 3
+    assert "make setup" in err
+    assert "ALLOWED" not in out
+
+
+def test_server_down_exits_3() -> None:
+    code, out, err = run(
+        "check",
+        "--bundle",
+        CREDIT,
+        "--stage",
+        "merge",
+        "--opa-url",
+        f"http://127.0.0.1:{free_port()}",
+        "--timeout",
+        "1",
+    )
+    assert code == 3
+    assert "cannot reach" in err
+    assert "ALLOWED" not in out
+
+
+def test_server_engine_allows_merge(opa_server: OpaServer) -> None:
+    code, out, _ = run(
+        "check", "--bundle", CREDIT, "--stage", "merge", "--now", NOW, "--opa-url", opa_server.url
+    )
+    assert code == 0
+    assert "server engine" in out
+
+
+def test_broken_policy_dir_exits_3(tmp_path: Path) -> None:
+    (tmp_path / "bad.rego").write_text("package gate.main\n\ndecision := {", "utf-8")
+    code, _, err = run("check", "--bundle", CREDIT, "--stage", "merge", "--policy", str(tmp_path))
+    assert code == 3
+    assert "rego_parse_error" in err
+
+
+def test_policy_data_override_changes_the_decision(tmp_path: Path) -> None:
+    """Thresholds are data: an organisation's override file reaches the policies."""
+    override = tmp_path / "override.json"
+    override.write_text(
+        json.dumps(
+            {"gate": {"overrides": {"tiers": {"high": {"production_approvers": {"validator": 2}}}}}}
+        ),
+        "utf-8",
+    )
+
+    def validators_needed(*extra: str) -> int:
+        code, out, _ = run(
+            "check",
+            "--bundle",
+            CREDIT,
+            "--stage",
+            "production",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            *extra,
+        )
+        assert code == 1
+        reqs = json.loads(out)["required_approvals"]
+        return next(r["count"] for r in reqs if r["role"] == "validator")
+
+    assert validators_needed() == 1
+    assert validators_needed("--data", str(override)) == 2
+
+
+def test_version_command() -> None:
+    code, out, _ = run("version")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["opa"].startswith("1.")
+    assert doc["policy_revision"].startswith("sha256:")
+
+
+def test_bundle_command_builds_a_pinned_bundle(tmp_path: Path) -> None:
+    out_path = tmp_path / "p.tar.gz"
+    code, out, _ = run("bundle", "--output", str(out_path))
+    assert code == 0 and out_path.is_file()
+    code, _, _ = run(
+        "check", "--bundle", CREDIT, "--stage", "merge", "--now", NOW, "--policy", str(out_path)
+    )
+    assert code == 0
+
+
+@pytest.mark.parametrize(("stage", "expected"), [("merge", 0), ("production", 1)])
+def test_console_script_exit_codes(stage: str, expected: int) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gate", "check", "--bundle", CREDIT, "--stage", stage, "--now", NOW],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == expected, proc.stderr
