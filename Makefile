@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 OPA := .tools/bin/opa
 COVERAGE_MIN ?= 95
 
-.PHONY: setup demo test lint typecheck policy pytest bench clean
+.PHONY: setup demo test lint typecheck policy pytest bench docs clean
 
 setup: $(VENV)/.installed $(OPA)
 
@@ -41,6 +41,10 @@ policy: $(OPA)
 
 pytest: setup
 	$(VENV)/bin/pytest -q
+
+docs: setup
+	$(PY) -m gate controls --format markdown --output docs/controls.md
+	$(PY) scripts/gen_evidence_docs.py
 
 bench: setup
 	$(PY) scripts/bench.py

@@ -232,6 +232,39 @@ def bundle(
 
 
 @cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(path_type=Path), default=None)
+@click.option(
+    "--policy",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Policy directory (default: the policies shipped with the gate).",
+)
+@click.option("--opa-bin", default=None)
+def controls(fmt: str, output: Path | None, policy: Path | None, opa_bin: str | None) -> None:
+    """Print the control catalogue from the policies' own annotations."""
+    from gate import catalogue
+
+    source = _policy_source(policy, ())
+    if not source.path.is_dir():
+        raise click.UsageError("--policy must be a directory of Rego files")
+    found = catalogue.inspect_controls(find_opa(opa_bin).path, source.path)
+    if fmt == "json":
+        text = json.dumps([c.to_dict() for c in found], indent=2) + "\n"
+    elif fmt == "markdown":
+        text = catalogue.to_markdown(found)
+    else:
+        text = catalogue.to_table(found)
+    _emit(text, output)
+
+
+@cli.command()
 @click.option("--opa-bin", default=None, help="OPA binary to report on.")
 @click.option("--policy", type=click.Path(path_type=Path), default=None)
 def version(opa_bin: str | None, policy: Path | None) -> None:

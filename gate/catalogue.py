@@ -1,0 +1,143 @@
+"""The control catalogue, read from the policies' own METADATA with `opa inspect`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gate.errors import EngineError
+
+CATALOGUE_HEADER = "# Control catalogue"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control as its package annotation describes it."""
+
+    id: str
+    framework: str
+    section: str
+    title: str
+    severity: str
+    stages: tuple[str, ...]
+    effective_from: str
+    effective_until: str
+    description: str
+    file: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "framework": self.framework,
+            "section": self.section,
+            "title": self.title,
+            "severity": self.severity,
+            "stages": list(self.stages),
+            "effective_from": self.effective_from,
+            "effective_until": self.effective_until,
+            "description": self.description,
+            "file": self.file,
+        }
+
+
+def controls_from_inspect(doc: Any, root: Path) -> list[Control]:
+    """Controls from `opa inspect --annotations --format json` output, sorted by id."""
+    if not isinstance(doc, dict):
+        raise EngineError("`opa inspect` printed something other than a JSON object")
+    found: dict[str, Control] = {}
+    for entry in doc.get("annotations") or []:
+        ann = entry.get("annotations", {})
+        custom = ann.get("custom") or {}
+        if ann.get("scope") != "package" or "control_id" not in custom:
+            continue
+        file = str(entry.get("location", {}).get("file", ""))
+        try:
+            file = Path(file).resolve().relative_to(root.resolve().parent).as_posix()
+        except ValueError:
+            pass
+        ctl = Control(
+            id=str(custom["control_id"]),
+            framework=str(custom.get("framework", "")),
+            section=str(custom.get("section", "")),
+            title=str(ann.get("title", "")),
+            severity=str(custom.get("severity", "")),
+            stages=tuple(str(s) for s in custom.get("stages") or ()),
+            effective_from=str(custom.get("effective_from", "")),
+            effective_until=str(custom.get("effective_until", "")),
+            description=" ".join(str(ann.get("description", "")).split()),
+            file=file,
+        )
+        found[ctl.id] = ctl
+    return [found[k] for k in sorted(found)]
+
+
+def inspect_controls(opa: str, policy_dir: Path, timeout: float = 60.0) -> list[Control]:
+    """Run `opa inspect` on the policy directory and return its controls."""
+    cmd = [opa, "inspect", "--annotations", "--format", "json", str(policy_dir)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"`opa inspect` did not finish within {timeout:g}s") from None
+    if proc.returncode != 0:
+        raise EngineError("`opa inspect` failed", detail=proc.stderr or proc.stdout)
+    try:
+        doc = json.loads(proc.stdout)
+    except ValueError:
+        raise EngineError(
+            "`opa inspect` printed output that is not JSON", detail=proc.stdout[:500]
+        ) from None
+    return controls_from_inspect(doc, policy_dir)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def to_markdown(controls: list[Control]) -> str:
+    """The catalogue as Markdown, one table row per control, grouped by framework."""
+    lines = [
+        CATALOGUE_HEADER,
+        "",
+        "Generated from the policies' METADATA by `mrm-gate controls --format markdown`; "
+        "do not edit by hand (`make docs` regenerates it, and a test fails when it is stale).",
+        "",
+        f"{len(controls)} controls.",
+        "",
+    ]
+    frameworks = sorted({c.framework for c in controls})
+    for fw in frameworks:
+        rows = [c for c in controls if c.framework == fw]
+        lines += [
+            f"## {fw}",
+            "",
+            "| id | title | source | severity | stages | in force |",
+            "|---|---|---|---|---|---|",
+        ]
+        for c in rows:
+            window = c.effective_from or "always"
+            if c.effective_until:
+                window += f" until {c.effective_until}"
+            elif c.effective_from:
+                window = "from " + window
+            lines.append(
+                f"| {c.id} | {_md(c.title)} | {_md(c.section)} | {c.severity} | "
+                f"{', '.join(c.stages)} | {window} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def to_table(controls: list[Control]) -> str:
+    if not controls:
+        return "no controls found\n"
+    w_id = max(len(c.id) for c in controls)
+    w_sev = max(len(c.severity) for c in controls)
+    out = [f"{'id'.ljust(w_id)}  {'severity'.ljust(w_sev)}  stages / title"]
+    out += [
+        f"{c.id.ljust(w_id)}  {c.severity.ljust(w_sev)}  [{','.join(c.stages)}] {c.title}"
+        for c in controls
+    ]
+    return "\n".join(out) + "\n"
