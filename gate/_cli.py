@@ -289,7 +289,7 @@ def version(opa_bin: str | None, policy: Path | None) -> None:
 def _register_commands() -> None:
     import importlib
 
-    for name in ("gate._cli_collect", "gate._cli_github"):
+    for name in ("gate._cli_collect", "gate._cli_github", "gate._cli_examples"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -11,6 +11,7 @@
 package gate.main
 
 import data.gate.lib.approvals
+import data.gate.lib.config
 
 _promotion_order := {"merge": 1, "staging": 2, "production": 3}
 
@@ -184,7 +185,11 @@ _first_reason(entry) := min({r | r := _not_applicable_reason(entry.meta, entry.p
 
 # ---------------------------------------------------------------- approvals
 
+# Human sign-off is collected at the stages named by the approval_stages setting
+# (staging and production by default): a merge is gated on evidence, a promotion on
+# evidence and people.
 _requirements contains req if {
+	input.stage in config.settings.approval_stages
 	some _, entry in _applicable
 	some req in entry.pkg.required_approvals
 }

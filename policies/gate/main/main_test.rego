@@ -74,6 +74,18 @@ test_success_monitoring_runs_only_named_controls if {
 	d.allow == true
 }
 
+test_success_approvals_only_at_approval_stages if {
+	ctl := {"a": object.union(_approval_ctl.a, {"control": _meta("EX-APPR", ["merge"])})}
+	d := main.decision with data.gate.controls as {"ex": ctl} with input as _input("merge")
+	_statuses(d) == {"EX-APPR": "pass"}
+	d.required_approvals == []
+	d.allow == true
+	d2 := main.decision with data.gate.controls as {"ex": ctl} with input as _input("merge")
+		with data.gate.overrides as {"approval_stages": ["merge", "staging", "production"]}
+	d2.allow == false
+	[r.role | some r in d2.required_approvals] == ["validator"]
+}
+
 test_success_later_stage_control_not_applicable_earlier if {
 	d := main.decision with data.gate.controls as {"ex": _approval_ctl} with input as _input("merge")
 	_statuses(d) == {"EX-APPR": "not_applicable"}

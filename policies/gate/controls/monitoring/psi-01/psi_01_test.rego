@@ -1,0 +1,111 @@
+package gate.controls.monitoring["psi-01_test"]
+
+import data.gate.controls.monitoring["psi-01"] as control
+
+_bundle := {
+	"model": {"risk_tier": "high", "features": [{"name": "bureau_score"}, {"name": "debt_to_income"}, {"name": "inquiries_6m"}]},
+	"monitoring": {
+		"plan": {"thresholds": {"psi": {"amber": 0.1, "red": 0.25}}},
+		"latest": {
+			"period": {"start": "2026-10-01", "end": "2026-10-31"},
+			"baseline_id": "validation-2024h1",
+			"psi_score": 0.04,
+			"bins": {"score": {"edges": [0, 0.5, 1], "expected": [0.5, 0.5], "actual": [0.49, 0.51]}},
+			"csi": {"bureau_score": 0.03, "debt_to_income": 0.05, "inquiries_6m": 0.01},
+			"csi_top_contributors": ["debt_to_income", "bureau_score"],
+		},
+	},
+}
+
+_input(bundle, stage) := {"stage": stage, "bundle": bundle}
+
+_with_latest(patch) := object.union(_bundle, {"monitoring": {"latest": patch}})
+
+_msgs(set) := {v.msg | some v in set}
+
+test_success_stable_population if {
+	control.deny == set() with input as _input(_bundle, "monitoring")
+	control.warn == set() with input as _input(_bundle, "monitoring")
+}
+
+test_fail_no_monitoring_evidence if {
+	ds := control.deny with input as _input({"model": {"risk_tier": "high"}}, "monitoring")
+	{v.evidence_path | some v in ds} == {
+		"$.monitoring.plan.thresholds.psi", "$.monitoring.latest.psi_score", "$.monitoring.latest.baseline_id",
+		"$.monitoring.latest.period", "$.monitoring.latest.bins", "$.monitoring.latest.csi",
+	}
+}
+
+test_success_bins_not_needed_at_staging if {
+	b := json.remove(_bundle, ["monitoring/latest/bins"])
+	control.deny == set() with input as _input(b, "staging")
+}
+
+test_fail_csi_incomplete_and_contributors_missing if {
+	b := json.patch(_bundle, [
+		{"op": "remove", "path": "/monitoring/latest/csi/inquiries_6m"},
+		{"op": "remove", "path": "/monitoring/latest/csi_top_contributors"},
+	])
+	ds := control.deny with input as _input(b, "monitoring")
+	_msgs(ds) == {"no CSI for model input(s) inquiries_6m", "the top drift contributors are not reported"}
+}
+
+test_fail_largest_contributor_left_out if {
+	b := _with_latest({"csi_top_contributors": ["bureau_score"]})
+	ds := control.deny with input as _input(b, "monitoring")
+	_msgs(ds) == {"input(s) debt_to_income drift the most or are amber/red but are not among the top contributors"}
+}
+
+test_success_amber_warns if {
+	b := _with_latest({"psi_score": 0.14, "csi": {"debt_to_income": 0.12}})
+	control.deny == set() with input as _input(b, "monitoring")
+	ws := control.warn with input as _input(b, "monitoring")
+	_msgs(ws) == {
+		"score PSI 0.14 is amber (0.1 to 0.25): investigate",
+		"CSI of debt_to_income is 0.12, amber (0.1 to 0.25): investigate",
+	}
+}
+
+test_fail_red_blocks if {
+	b := _with_latest({"psi_score": 0.31, "csi": {"debt_to_income": 0.4}})
+	ds := control.deny with input as _input(b, "monitoring")
+	_msgs(ds) == {
+		"score PSI 0.31 is red (above 0.25): escalate and open a revalidation or recalibration ticket",
+		"CSI of debt_to_income is 0.4, red (above 0.25)",
+	}
+	control.warn == set() with input as _input(b, "monitoring")
+}
+
+test_fail_stricter_plan_band_applies if {
+	b := object.union(_bundle, {"monitoring": {
+		"plan": {"thresholds": {"psi": {"amber": 0.05, "red": 0.2}, "csi": {"amber": 0.02, "red": 0.04}}},
+		"latest": {"psi_score": 0.21},
+	}})
+	ds := control.deny with input as _input(b, "monitoring")
+	_msgs(ds) == {
+		"score PSI 0.21 is red (above 0.2): escalate and open a revalidation or recalibration ticket",
+		"CSI of debt_to_income is 0.05, red (above 0.04)",
+	}
+	ws := control.warn with input as _input(b, "monitoring")
+	_msgs(ws) == {"CSI of bureau_score is 0.03, amber (0.02 to 0.04): investigate"}
+}
+
+test_success_low_tier_red_only_reported if {
+	b := object.union(_with_latest({"psi_score": 0.31, "csi": {"debt_to_income": 0.4}}), {"model": {"risk_tier": "low"}})
+	control.deny == set() with input as _input(b, "monitoring")
+	ws := control.warn with input as _input(b, "monitoring")
+	_msgs(ws) == {
+		"score PSI 0.31 is red (above 0.25); this tier only reports it",
+		"CSI of debt_to_income is 0.4, red (above 0.25); this tier only reports it",
+	}
+}
+
+test_success_unknown_tier_uses_high_tier_bands if {
+	b := object.union(_with_latest({"psi_score": 0.3}), {"model": {"risk_tier": "unknown"}})
+	ds := control.deny with input as _input(b, "monitoring")
+	count(ds) == 1
+}
+
+test_success_metadata if {
+	control.control.id == "MON-PSI-01"
+}

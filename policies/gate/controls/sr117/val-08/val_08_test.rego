@@ -1,0 +1,78 @@
+package gate.controls.sr117["val-08_test"]
+
+import data.gate.controls.sr117.fixtures_test as fx
+import data.gate.controls.sr117["val-08"] as control
+
+_sr_11_7 := {"sr117": {"guidance": "SR 11-7"}}
+
+# A medium-tier model reviewed 16 months ago: fine under SR 26-2's risk-based cadence
+# (18 months for medium tier), overdue under SR 11-7's "at least annually".
+_medium_reviewed_16_months_ago := fx.patched({
+	"model": {"risk_tier": "medium"},
+	"inventory": {"last_periodic_review_date": "2025-07-30"},
+})
+
+test_success_current_under_default_sr_26_2 if {
+	control.deny == set() with input as fx.input_at("production", fx.bundle)
+	control.deny == set() with input as fx.input_at("monitoring", fx.bundle)
+}
+
+test_success_current_under_sr_11_7 if {
+	control.deny == set() with input as fx.input_at("production", fx.bundle) with data.gate.overrides as _sr_11_7
+}
+
+test_success_sr_26_2_follows_tier_cadence if {
+	control.deny == set() with input as fx.input_at("production", _medium_reviewed_16_months_ago)
+	control.review_months == 18 with input as fx.input_at("production", _medium_reviewed_16_months_ago)
+}
+
+test_fail_sr_11_7_requires_annual_review if {
+	control.review_months == 12 with input as fx.input_at("production", _medium_reviewed_16_months_ago)
+		with data.gate.overrides as _sr_11_7
+	{v.msg | some v in control.deny} == {"the last periodic review (2025-07-30) is more than 12 months old under SR 11-7; it was due by 2026-07-30"} with input as fx.input_at("production", _medium_reviewed_16_months_ago)
+		with data.gate.overrides as _sr_11_7
+}
+
+test_fail_review_overdue_under_both_guidances if {
+	b := fx.patched({"inventory": {"last_periodic_review_date": "2025-10-01"}})
+	fx.paths(control.deny) == {"$.inventory.last_periodic_review_date"} with input as fx.input_at("monitoring", b)
+	fx.paths(control.deny) == {"$.inventory.last_periodic_review_date"} with input as fx.input_at("monitoring", b)
+		with data.gate.overrides as _sr_11_7
+}
+
+test_fail_unknown_guidance if {
+	fx.paths(control.deny) == {"data.gate.config.sr117.guidance"} with input as fx.input_at("production", fx.bundle)
+		with data.gate.overrides as {"sr117": {"guidance": "SR 99-1"}}
+}
+
+test_fail_missing_dates if {
+	fx.paths(control.deny) == {
+		"$.inventory.last_periodic_review_date",
+		"$.inventory.last_validation_date",
+		"$.inventory.next_validation_due",
+	} with input as fx.input_at("production", fx.without(["/inventory"]))
+}
+
+test_fail_revalidation_overdue if {
+	b := fx.patched({"inventory": {"last_validation_date": "2025-10-20", "next_validation_due": "2026-10-20"}})
+	fx.paths(control.deny) == {
+		"$.inventory.last_validation_date",
+		"$.inventory.next_validation_due",
+	} with input as fx.input_at("production", b)
+}
+
+test_fail_due_date_beyond_tier_interval if {
+	b := fx.patched({"inventory": {"next_validation_due": "2028-10-20"}})
+	fx.paths(control.deny) == {"$.inventory.next_validation_due"} with input as fx.input_at("production", b)
+}
+
+test_success_medium_tier_longer_interval if {
+	b := fx.patched({"model": {"risk_tier": "medium"}, "inventory": {"last_validation_date": "2025-10-20", "next_validation_due": "2027-10-20"}})
+	control.deny == set() with input as fx.input_at("production", b)
+}
+
+test_success_metadata_names_both_guidances if {
+	control.control.id == "SR117-VAL-08"
+	contains(control.control.section, "SR 11-7")
+	contains(control.control.section, "SR 26-2")
+}

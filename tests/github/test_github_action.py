@@ -1,0 +1,62 @@
+"""The composite Action and the example workflows: inputs reach scripts only through
+`env:`, least permissions, policies from the base branch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from conftest import ROOT
+
+
+def load(rel: str) -> Any:
+    return yaml.safe_load((ROOT / rel).read_text("utf-8"))
+
+
+def test_success_action_never_interpolates_expressions_into_run() -> None:
+    action = load("action.yml")
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    for step in steps:
+        if "run" in step:
+            assert "${{" not in step["run"], step.get("name")
+        if "uses" in step:
+            ref = step["uses"].split("@")[1]
+            assert len(ref) == 40, f"{step['uses']} is not pinned to a commit"
+    names = " ".join(step.get("run", "") for step in steps)
+    for command in (
+        "mrm-gate collect",
+        "mrm-gate check",
+        "--github",
+        "mrm-gate report",
+        "install-opa.sh",
+    ):
+        assert command in names
+    assert set(action["outputs"]) == {"decision", "bundle-digest"}
+
+
+def test_success_pr_gate_has_least_permissions_and_base_branch_policies() -> None:
+    flow = load("examples/workflows/pr-gate.yml")
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"pull_request", "pull_request_review", "issue_comment"}
+    assert flow["permissions"] == {"contents": "read", "pull-requests": "write", "checks": "write"}
+    steps = flow["jobs"]["gate"]["steps"]
+    base = next(s for s in steps if s.get("with", {}).get("path") == ".mrm-gate-base")
+    assert "base.ref" in base["with"]["ref"]
+    gate = next(s for s in steps if "mrm-gate@" in s.get("uses", ""))
+    assert gate["with"]["policy"].startswith(".mrm-gate-base/")
+    assert gate["with"]["roles-config"].startswith(".mrm-gate-base/")
+    assert all(
+        s.get("with", {}).get("persist-credentials") is False
+        for s in steps
+        if "checkout" in s.get("uses", "")
+    )
+
+
+def test_success_deploy_gate_and_ci() -> None:
+    deploy = load("examples/workflows/deploy-gate.yml")
+    assert deploy["jobs"]["gate"]["environment"] == "production"
+    ci = load(".github/workflows/ci.yml")
+    assert any(s.get("run") == "make test" for s in ci["jobs"]["test"]["steps"])
+    assert ci["permissions"] == {"contents": "read"}

@@ -1,0 +1,187 @@
+"""`mrm-gate report`: check run with batched annotations, the sticky comment's ownership
+rules, job summary and outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from github_server import HEAD, PR, GitHubServer, actions_env, standard_pull, write_config
+
+from conftest import asset
+from gate._cli import cli
+
+BUNDLE = asset("bundles", "credit-complete.json")
+DIGEST = "sha256:" + "0f" * 32
+
+
+def violation(i: int, path: str = "$.validation.record_id") -> dict[str, str]:
+    return {
+        "control_id": f"T-{i:03d}",
+        "framework": "test",
+        "section": "s",
+        "severity": "high",
+        "title": "Synthetic",
+        "msg": f"problem {i}",
+        "remediation": "fix it",
+        "evidence_path": path,
+    }
+
+
+def decision(
+    allow: bool = False, violations: list[dict[str, str]] | None = None, missing: bool = True
+) -> dict[str, Any]:
+    return {
+        "allow": allow,
+        "stage": "production",
+        "violations": violations or [],
+        "warnings": [],
+        "waived": [],
+        "controls": [{"id": "SR117-VAL-01", "status": "pass" if allow else "fail"}],
+        "required_approvals": [
+            {
+                "role": "validator",
+                "count": 1,
+                "reason": "needed",
+                "satisfied": not missing,
+                "satisfied_by": [],
+            }
+        ],
+        "stale_approvals": [],
+        "bundle_digest": DIGEST,
+        "policy_revision": "sha256:pol",
+        "opa_version": "1.0",
+        "decided_at": "2026-11-30T12:00:00Z",
+        "engine": "local",
+    }
+
+
+def report(
+    server: GitHubServer,
+    tmp: Path,
+    doc: dict[str, Any],
+    *extra: str,
+    env: dict[str, str | None] | None = None,
+) -> tuple[int, str, str]:
+    path = tmp / "decision.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    env = env or actions_env(server, tmp)
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--decision", str(path), "--config", str(write_config(tmp)), *extra],
+        env=env,
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_success_annotations_are_batched_fifty_per_call(tmp_path: Path) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        code, _, err = report(
+            gh,
+            tmp_path,
+            decision(violations=[violation(i) for i in range(120)]),
+            "--bundle",
+            str(BUNDLE),
+        )
+        assert code == 0, err
+        [run] = gh.check_runs.values()
+    assert len(run["annotations"]) == 120
+    assert run["calls"] == 3  # the server refuses more than 50 in one call
+    assert run["conclusion"] == "failure" and run["head_sha"] == HEAD
+    assert {a["path"] for a in run["annotations"]} == {"tests/assets/bundles/credit-complete.json"}
+    line = BUNDLE.read_text("utf-8").splitlines()[run["annotations"][0]["start_line"] - 1]
+    assert '"record_id"' in line
+
+
+def test_success_annotation_points_at_evidence_file_when_known(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    (workspace / "config" / "serving").mkdir(parents=True)
+    (workspace / "config" / "serving" / "cutoffs.yaml").write_text("value: 0.085\n", "utf-8")
+    (workspace / "bundle.json").write_text(BUNDLE.read_text("utf-8"), "utf-8")
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        env = actions_env(gh, tmp_path)
+        env["GITHUB_WORKSPACE"] = str(workspace)
+        code, _, err = report(
+            gh,
+            tmp_path,
+            decision(
+                violations=[
+                    violation(1, "$.model.decision_thresholds.value"),
+                    violation(2, "$.inventory.record_id"),
+                ]
+            ),
+            "--bundle",
+            str(workspace / "bundle.json"),
+            env=env,
+        )
+        assert code == 0, err
+        [run] = gh.check_runs.values()
+    assert [a["path"] for a in run["annotations"]] == ["config/serving/cutoffs.yaml", "bundle.json"]
+
+
+def test_success_allowed_decision_is_a_successful_check(tmp_path: Path) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        code, out, _ = report(gh, tmp_path, decision(allow=True, missing=False))
+        assert code == 0 and "allowed" in out
+        [run] = gh.check_runs.values()
+        assert run["conclusion"] == "success" and run["annotations"] == []
+        [comment] = gh.comments_of(PR)
+    assert "How to approve" not in comment["body"]
+
+
+def test_fail_marker_in_someone_elses_comment_is_never_edited(tmp_path: Path) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        planted = gh.comment(PR, "mallory", "<!-- mrm-gate:sticky:production --> all good!")
+        code, _, err = report(gh, tmp_path, decision())
+        assert code == 0, err
+        assert planted["body"] == "<!-- mrm-gate:sticky:production --> all good!"
+        ours = [c for c in gh.comments_of(PR) if c["login"] == "github-actions[bot]"]
+        assert len(ours) == 1 and "/approve validator 0f0f0f0f0f0f0f0f" in ours[0]["body"]
+        # and a second report edits ours instead of adding another
+        code, _, err = report(gh, tmp_path, decision())
+        assert code == 0, err
+        assert len(gh.comments_of(PR)) == 2
+
+
+def test_success_token_that_may_read_user_edits_its_own_comment(tmp_path: Path) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        gh.user_endpoint_forbidden = False
+        gh.me = "acme-gate-bot"
+        report(gh, tmp_path, decision())
+        report(gh, tmp_path, decision(allow=True, missing=False))
+        [comment] = gh.comments_of(PR)
+    assert comment["login"] == "acme-gate-bot" and "allowed" in comment["body"]
+
+
+def test_success_without_token_writes_summary_and_outputs_only(tmp_path: Path) -> None:
+    with GitHubServer.running() as gh:
+        env = actions_env(gh, tmp_path)
+        env["GITHUB_TOKEN"] = None
+        code, _, err = report(
+            gh,
+            tmp_path,
+            decision(),
+            env=env,
+        )
+        assert gh.requests == []
+    assert code == 0 and "GITHUB_TOKEN is not set" in err
+    assert (tmp_path / "output.txt").read_text("utf-8") == (
+        f"decision=denied\nbundle-digest={DIGEST}\n"
+    )
+    assert "denied" in (tmp_path / "summary.md").read_text("utf-8")
+
+
+def test_fail_exit_with_decision_and_malformed_decision(tmp_path: Path) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        code, _, _ = report(gh, tmp_path, decision(), "--exit-with-decision")
+        assert code == 1
+        code, _, err = report(gh, tmp_path, {"allow": "yes"})
+    assert code == 2 and "not a decision" in err

@@ -1,0 +1,642 @@
+"""A small GitHub REST API on 127.0.0.1 for tests, with in-memory state.
+
+It speaks the shapes PyGithub reads (see /work/shared/github-samples for the real ones):
+pull requests, their commits, reviews and issue comments (with ``created_at`` and
+``updated_at``), team memberships, check runs, the authenticated user, the pull requests of
+a commit. Lists are paginated with ``Link`` headers. Failures are injected on demand: a
+rate limit (403 or 429 with ``x-ratelimit-remaining: 0``), a 500, anything.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+START = _dt.datetime(2026, 11, 30, 9, 0, 0, tzinfo=_dt.UTC)
+RESET_EPOCH = 1796040000  # 2026-12-01T...Z, reported in x-ratelimit-reset
+
+
+def _iso(when: _dt.datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Failure:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+    times: int
+
+
+@dataclass
+class Pull:
+    number: int
+    author: str
+    head_sha: str
+    base_ref: str = "main"
+    commits: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    merge_commit_sha: str | None = None
+
+
+class GitHubServer:
+    """The state and the HTTP server. Tests drive it through the helper methods."""
+
+    def __init__(
+        self,
+        *,
+        owner: str = "acme-bank",
+        repo: str = "credit-pd-retail",
+        token: str = "ghs_test_token",
+        page_size: int = 2,
+    ) -> None:
+        self.owner, self.repo, self.token, self.page_size = owner, repo, token, page_size
+        self.users: dict[str, str] = {}  # login -> type
+        self.pulls: dict[int, Pull] = {}
+        self.teams: dict[str, dict[str, str]] = {}  # "org/slug" -> login -> state
+        self.check_runs: dict[int, dict[str, Any]] = {}
+        self.me = "github-actions[bot]"
+        self.user_endpoint_forbidden = True  # like the Actions GITHUB_TOKEN
+        self.failures: list[Failure] = []
+        self.requests: list[tuple[str, str]] = []
+        self.seen_headers: list[dict[str, str]] = []
+        self._ids = itertools.count(1000)
+        self._clock = itertools.count(1)
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @classmethod
+    @contextmanager
+    def running(cls, **kwargs: Any) -> Iterator[GitHubServer]:
+        server = cls(**kwargs)
+        server._thread.start()
+        try:
+            yield server
+        finally:
+            server._httpd.shutdown()
+            server._httpd.server_close()
+
+    # ------------------------------------------------------------------ test helpers
+
+    def tick(self) -> str:
+        return _iso(START + _dt.timedelta(minutes=next(self._clock)))
+
+    def add_user(self, login: str, kind: str = "User") -> None:
+        self.users[login] = kind
+
+    def add_member(self, team: str, login: str, state: str = "active") -> None:
+        self.teams.setdefault(team, {})[login] = state
+        self.users.setdefault(login, "User")
+
+    def open_pull(
+        self, number: int, author: str, commits: list[tuple[str, str, str]], base_ref: str = "main"
+    ) -> Pull:
+        """``commits``: (sha, author login, committer login); "" for a commit whose
+        author has no GitHub account."""
+        self.users.setdefault(author, "User")
+        pull = Pull(number, author, commits[-1][0], base_ref)
+        self.pulls[number] = pull
+        for sha, who, committer in commits:
+            self._add_commit(pull, sha, who, committer)
+        return pull
+
+    def push(self, number: int, sha: str, author: str, committer: str | None = None) -> None:
+        pull = self.pulls[number]
+        self._add_commit(pull, sha, author, author if committer is None else committer)
+        pull.head_sha = sha
+
+    def _add_commit(self, pull: Pull, sha: str, author: str, committer: str) -> None:
+        for login in (author, committer):
+            if login:
+                self.users.setdefault(login, "User")
+        pull.commits.append(
+            {"sha": sha, "author": author, "committer": committer, "date": self.tick()}
+        )
+
+    def review(
+        self, number: int, login: str, state: str = "APPROVED", commit_id: str | None = None
+    ) -> dict[str, Any]:
+        pull = self.pulls[number]
+        self.users.setdefault(login, "User")
+        review = {
+            "id": next(self._ids),
+            "login": login,
+            "state": state,
+            "commit_id": commit_id or pull.head_sha,
+            "submitted_at": self.tick(),
+        }
+        pull.reviews.append(review)
+        return review
+
+    def dismiss(self, number: int, review_id: int) -> None:
+        for review in self.pulls[number].reviews:
+            if review["id"] == review_id:
+                review["state"] = "DISMISSED"
+
+    def comment(
+        self, number: int, login: str, body: str, *, edited: bool = False
+    ) -> dict[str, Any]:
+        pull = self.pulls[number]
+        self.users.setdefault(login, "User")
+        created = self.tick()
+        item = {
+            "id": next(self._ids),
+            "login": login,
+            "body": body,
+            "created_at": created,
+            "updated_at": self.tick() if edited else created,
+        }
+        pull.comments.append(item)
+        return item
+
+    def merge(self, number: int, sha: str) -> None:
+        self.pulls[number].merge_commit_sha = sha
+
+    def fail(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        *,
+        times: int = 1,
+        message: str = "Server Error",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.failures.append(
+            Failure(
+                method,
+                re.compile(path_regex),
+                status,
+                {"message": message},
+                dict(headers or {}),
+                times,
+            )
+        )
+
+    def rate_limit(self, method: str, path_regex: str, status: int = 403) -> None:
+        self.fail(
+            method,
+            path_regex,
+            status,
+            times=1000,
+            message="API rate limit exceeded for installation ID 4242.",
+            headers={
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-limit": "5000",
+                "x-ratelimit-reset": str(RESET_EPOCH),
+            },
+        )
+
+    def comments_of(self, number: int) -> list[dict[str, Any]]:
+        return self.pulls[number].comments
+
+    # ------------------------------------------------------------------ JSON shapes
+
+    @property
+    def api(self) -> str:
+        return self.url
+
+    def user_json(self, login: str) -> dict[str, Any]:
+        kind = self.users.get(login, "Bot" if login.endswith("[bot]") else "User")
+        uid = abs(hash(login)) % 10_000_000
+        return {
+            "login": login,
+            "id": uid,
+            "node_id": f"U_{uid}",
+            "type": kind,
+            "site_admin": False,
+            "url": f"{self.url}/users/{login}",
+            "html_url": f"https://github.test/{login}",
+        }
+
+    def _repo_url(self) -> str:
+        return f"{self.url}/repos/{self.owner}/{self.repo}"
+
+    def pull_json(self, pull: Pull) -> dict[str, Any]:
+        html = f"https://github.test/{self.owner}/{self.repo}/pull/{pull.number}"
+        return {
+            "id": 50_000 + pull.number,
+            "number": pull.number,
+            "state": "open",
+            "title": f"Change {pull.number}",
+            "user": self.user_json(pull.author),
+            "url": f"{self._repo_url()}/pulls/{pull.number}",
+            "html_url": html,
+            "head": {
+                "ref": f"feature-{pull.number}",
+                "sha": pull.head_sha,
+                "label": f"{self.owner}:feature-{pull.number}",
+            },
+            "base": {"ref": pull.base_ref, "sha": "0" * 40, "label": f"{self.owner}:main"},
+            "issue_url": f"{self._repo_url()}/issues/{pull.number}",
+            "comments_url": f"{self._repo_url()}/issues/{pull.number}/comments",
+            "commits_url": f"{self._repo_url()}/pulls/{pull.number}/commits",
+            "merge_commit_sha": pull.merge_commit_sha,
+            "merged": False,
+            "draft": False,
+        }
+
+    def commit_json(self, commit: dict[str, Any]) -> dict[str, Any]:
+        def person(login: str) -> dict[str, str]:
+            name = login or "Anonymous Contributor"
+            return {
+                "name": name,
+                "email": f"{name.replace(' ', '.')}@example.test",
+                "date": commit["date"],
+            }
+
+        return {
+            "sha": commit["sha"],
+            "node_id": f"C_{commit['sha'][:8]}",
+            "url": f"{self._repo_url()}/commits/{commit['sha']}",
+            "html_url": f"https://github.test/{self.owner}/{self.repo}/commit/{commit['sha']}",
+            "commit": {
+                "author": person(commit["author"]),
+                "committer": person(commit["committer"]),
+                "message": "Update the model",
+                "comment_count": 0,
+            },
+            "author": self.user_json(commit["author"]) if commit["author"] else None,
+            "committer": self.user_json(commit["committer"]) if commit["committer"] else None,
+            "parents": [],
+        }
+
+    def review_json(self, pull: Pull, review: dict[str, Any]) -> dict[str, Any]:
+        html = f"https://github.test/{self.owner}/{self.repo}/pull/{pull.number}"
+        return {
+            "id": review["id"],
+            "node_id": f"R_{review['id']}",
+            "user": self.user_json(review["login"]),
+            "body": "",
+            "state": review["state"],
+            "commit_id": review["commit_id"],
+            "submitted_at": review["submitted_at"],
+            "html_url": f"{html}#pullrequestreview-{review['id']}",
+            "pull_request_url": f"{self._repo_url()}/pulls/{pull.number}",
+            "author_association": "MEMBER",
+        }
+
+    def comment_json(self, pull: Pull, item: dict[str, Any]) -> dict[str, Any]:
+        html = f"https://github.test/{self.owner}/{self.repo}/pull/{pull.number}"
+        return {
+            "id": item["id"],
+            "node_id": f"IC_{item['id']}",
+            "url": f"{self._repo_url()}/issues/comments/{item['id']}",
+            "html_url": f"{html}#issuecomment-{item['id']}",
+            "issue_url": f"{self._repo_url()}/issues/{pull.number}",
+            "body": item["body"],
+            "user": self.user_json(item["login"]),
+            "created_at": item["created_at"],
+            "updated_at": item["updated_at"],
+            "author_association": "MEMBER",
+        }
+
+    def check_run_json(self, run: dict[str, Any]) -> dict[str, Any]:
+        out = run["output"]
+        return {
+            "id": run["id"],
+            "name": run["name"],
+            "head_sha": run["head_sha"],
+            "status": run["status"],
+            "conclusion": run.get("conclusion"),
+            "url": f"{self._repo_url()}/check-runs/{run['id']}",
+            "html_url": f"https://github.test/{self.owner}/{self.repo}/runs/{run['id']}",
+            "started_at": run["started_at"],
+            "completed_at": run.get("completed_at"),
+            "output": {
+                "title": out.get("title"),
+                "summary": out.get("summary"),
+                "text": out.get("text"),
+                "annotations_count": len(run["annotations"]),
+                "annotations_url": f"{self._repo_url()}/check-runs/{run['id']}/annotations",
+            },
+            "app": {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"},
+        }
+
+    # ------------------------------------------------------------------ routing
+
+    def handle(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        prefix = f"/repos/{self.owner}/{self.repo}"
+        m = re.fullmatch
+        if path == "/user":
+            if self.user_endpoint_forbidden:
+                return 403, {"message": "Resource not accessible by integration"}, {}
+            return 200, self.user_json(self.me), {}
+        if path == prefix and method == "GET":
+            return (
+                200,
+                {
+                    "id": 1,
+                    "name": self.repo,
+                    "full_name": f"{self.owner}/{self.repo}",
+                    "url": self._repo_url(),
+                },
+                {},
+            )
+        if hit := m(r"/orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", path):
+            state = self.teams.get(f"{hit[1]}/{hit[2]}", {}).get(hit[3])
+            if state is None:
+                return 404, {"message": "Not Found"}, {}
+            return (
+                200,
+                {
+                    "state": state,
+                    "role": "member",
+                    "user": self.user_json(hit[3]),
+                    "url": f"{self.url}/orgs/{hit[1]}/teams/{hit[2]}/memberships/{hit[3]}",
+                },
+                {},
+            )
+        if (hit := m(rf"{prefix}/pulls/(\d+)(/commits|/reviews)?", path)) and method == "GET":
+            pull = self.pulls.get(int(hit[1]))
+            if pull is None:
+                return 404, {"message": "Not Found"}, {}
+            if hit[2] == "/commits":
+                return self._page(path, query, [self.commit_json(c) for c in pull.commits])
+            if hit[2] == "/reviews":
+                return self._page(path, query, [self.review_json(pull, r) for r in pull.reviews])
+            return 200, self.pull_json(pull), {}
+        if (hit := m(rf"{prefix}/issues/(\d+)", path)) and method == "GET":
+            pull = self.pulls.get(int(hit[1]))
+            if pull is None:
+                return 404, {"message": "Not Found"}, {}
+            issue = self.pull_json(pull)
+            issue["url"] = issue["issue_url"]
+            issue["pull_request"] = {"url": f"{self._repo_url()}/pulls/{pull.number}"}
+            return 200, issue, {}
+        if hit := m(rf"{prefix}/issues/(\d+)/comments", path):
+            pull = self.pulls.get(int(hit[1]))
+            if pull is None:
+                return 404, {"message": "Not Found"}, {}
+            if method == "GET":
+                return self._page(path, query, [self.comment_json(pull, c) for c in pull.comments])
+            created = self.tick()
+            item = {
+                "id": next(self._ids),
+                "login": self.me,
+                "body": body["body"],
+                "created_at": created,
+                "updated_at": created,
+            }
+            pull.comments.append(item)
+            return 201, self.comment_json(pull, item), {}
+        if (hit := m(rf"{prefix}/issues/comments/(\d+)", path)) and method == "PATCH":
+            for pull in self.pulls.values():
+                for item in pull.comments:
+                    if item["id"] == int(hit[1]):
+                        item["body"], item["updated_at"] = body["body"], self.tick()
+                        return 200, self.comment_json(pull, item), {}
+            return 404, {"message": "Not Found"}, {}
+        if hit := m(rf"{prefix}/commits/([0-9a-f]{{40}})(/pulls)?", path):
+            sha = hit[1]
+            if hit[2]:
+                pulls = [
+                    self.pull_json(p)
+                    for p in self.pulls.values()
+                    if sha in (p.merge_commit_sha, p.head_sha)
+                    or any(c["sha"] == sha for c in p.commits)
+                ]
+                return self._page(path, query, pulls)
+            for pull in self.pulls.values():
+                for commit in pull.commits:
+                    if commit["sha"] == sha:
+                        return 200, self.commit_json(commit), {}
+            return (
+                200,
+                self.commit_json({"sha": sha, "author": "", "committer": "", "date": self.tick()}),
+                {},
+            )
+        if path == f"{prefix}/check-runs" and method == "POST":
+            return self._check_run(None, body)
+        if (hit := m(rf"{prefix}/check-runs/(\d+)", path)) and method == "PATCH":
+            return self._check_run(int(hit[1]), body)
+        return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com"}, {}
+
+    def _check_run(
+        self, run_id: int | None, body: dict[str, Any]
+    ) -> tuple[int, Any, dict[str, str]]:
+        output = body.get("output") or {}
+        annotations = output.get("annotations") or []
+        if len(annotations) > 50:
+            return 422, {"message": "Only 50 annotations are allowed per request"}, {}
+        for a in annotations:
+            missing = {"path", "start_line", "end_line", "annotation_level", "message"} - set(a)
+            if missing:
+                return 422, {"message": f"annotation lacks {sorted(missing)}"}, {}
+        if run_id is None:
+            run_id = next(self._ids)
+            self.check_runs[run_id] = {
+                "id": run_id,
+                "name": body["name"],
+                "head_sha": body["head_sha"],
+                "status": "queued",
+                "started_at": self.tick(),
+                "output": {},
+                "annotations": [],
+                "calls": 0,
+            }
+        run = self.check_runs.get(run_id)
+        if run is None:
+            return 404, {"message": "Not Found"}, {}
+        run["calls"] += 1
+        for key in ("status", "conclusion", "completed_at", "name"):
+            if key in body:
+                run[key] = body[key]
+        if output:
+            run["output"] = {k: v for k, v in output.items() if k != "annotations"}
+            run["annotations"].extend(annotations)
+        return (201 if run["calls"] == 1 else 200), self.check_run_json(run), {}
+
+    def _page(
+        self, path: str, query: dict[str, list[str]], items: list[Any]
+    ) -> tuple[int, Any, dict[str, str]]:
+        per_page = min(int(query.get("per_page", ["30"])[0]), self.page_size)
+        page = int(query.get("page", ["1"])[0])
+        last = max(1, -(-len(items) // per_page))
+        links = []
+        if page < last:
+            links.append(f'<{self.url}{path}?per_page={per_page}&page={page + 1}>; rel="next"')
+            links.append(f'<{self.url}{path}?per_page={per_page}&page={last}>; rel="last"')
+        headers = {"Link": ", ".join(links)} if links else {}
+        return 200, items[(page - 1) * per_page : page * per_page], headers
+
+
+def _handler(server: GitHubServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+        def _serve(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = json.loads(raw) if raw else None
+            with server._lock:
+                server.requests.append((method, parts.path))
+                server.seen_headers.append(dict(self.headers.items()))
+                status, payload, headers = self._route(
+                    method, parts.path, parse_qs(parts.query), body
+                )
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            base = {
+                "x-ratelimit-limit": "5000",
+                "x-ratelimit-remaining": "4990",
+                "x-ratelimit-reset": str(RESET_EPOCH),
+            }
+            for key, value in {**base, **headers}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _route(
+            self, method: str, path: str, query: dict[str, list[str]], body: Any
+        ) -> tuple[int, Any, dict[str, str]]:
+            auth = self.headers.get("Authorization", "")
+            if auth not in (f"token {server.token}", f"Bearer {server.token}"):
+                return 401, {"message": "Bad credentials"}, {}
+            for failure in server.failures:
+                if failure.times > 0 and failure.method == method and failure.pattern.search(path):
+                    failure.times -= 1
+                    return failure.status, failure.body, failure.headers
+            return server.handle(method, path, query, body)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._serve("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve("POST")
+
+        def do_PATCH(self) -> None:  # noqa: N802
+            self._serve("PATCH")
+
+    return Handler
+
+
+# ---------------------------------------------------------------------- scenario helpers
+
+REPOSITORY = "acme-bank/credit-pd-retail"
+_ROOT = Path(__file__).resolve().parents[1]
+_BASE_ROLES = (
+    "validator",
+    "mrm",
+    "model_risk_committee",
+    "legal",
+    "fair_lending",
+    "executive",
+    "clinical_lead",
+)
+
+
+def known_roles() -> list[str]:
+    """Every approval role the shipped policies may require (scanned from their data and
+    Rego), so the scenario maps each to a team."""
+    roles = set(_BASE_ROLES)
+    for path in (_ROOT / "policies").rglob("*"):
+        if path.suffix == ".json":
+            text = path.read_text("utf-8")
+            for block in re.findall(r'approvers"\s*:\s*\{([^}]*)\}', text):
+                roles.update(re.findall(r'"([a-z_:]+)"\s*:', block))
+            roles.update(re.findall(r'"review_role"\s*:\s*"([a-z_:]+)"', text))
+        elif path.suffix == ".rego":
+            text = path.read_text("utf-8")
+            roles.update(
+                re.findall(
+                    r"approval_requirement\(\s*rego\.metadata\.chain\(\),\s*\"([^\"]+)\"", text
+                )
+            )
+    return sorted(roles)
+
+
+def team_of(role: str) -> str:
+    return "acme-bank/" + role.replace("_", "-").replace(":", "-") + "-approvers"
+
+
+def approvers_of(role: str, count: int = 1) -> list[str]:
+    """``count`` independent approvers of ``role``: members of its team who did not write,
+    commit, develop or own the change."""
+    first = {"validator": "vera-validator"}.get(role)
+    names = [f"{role.replace('_', '-').replace(':', '-')}-approver-{i}" for i in range(1, 4)]
+    return ([first] if first else [])[:count] + names[: count - (1 if first else 0)]
+
+
+HEAD = "46955eda4c13726b609071049f8c56231f1565f5"
+FIRST = "86bbdd1813db653d09803e5038251c2e3e36b451"
+PR = 212
+
+
+def write_config(directory: Any) -> Any:
+    path = directory / ".mrm-gate.yml"
+    lines = ["apiVersion: mrm-gate/v1", "roles:"]
+    lines += [f'  "{role}": {team_of(role)}' for role in known_roles()]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def standard_pull(server: GitHubServer) -> Pull:
+    """PR #212 by dana-dev, with a commit co-authored by lee-dev and committed by
+    carl-committer. Every approver is in their role's team, and so (to prove the other
+    defences do the work) are the author, the co-author, the committer and a bot."""
+    pull = server.open_pull(
+        PR, "dana-dev", [(FIRST, "dana-dev", "dana-dev"), (HEAD, "lee-dev", "carl-committer")]
+    )
+    server.add_user("mrm-helper[bot]", "Bot")
+    for role in known_roles():
+        team = team_of(role)
+        for login in approvers_of(role, 3):
+            server.add_member(team, login)
+        for insider in ("dana-dev", "lee-dev", "carl-committer", "mrm-helper[bot]", "omar-owner"):
+            server.add_member(team, insider)
+    server.add_member(team_of("validator"), "victor-validator")
+    return pull
+
+
+def actions_env(
+    server: GitHubServer,
+    directory: Any,
+    *,
+    number: int | None = PR,
+    sha: str = HEAD,
+    event_name: str = "pull_request",
+    comment_event: bool = False,
+) -> dict[str, str | None]:
+    """The environment of an Actions job, pointed at ``server``."""
+    event: dict[str, Any] = {}
+    if number is not None and comment_event:
+        event = {"issue": {"number": number, "pull_request": {"url": "x"}}, "comment": {"id": 1}}
+    elif number is not None:
+        event = {"pull_request": {"number": number, "head": {"sha": sha}}}
+    event_path = directory / "event.json"
+    event_path.write_text(json.dumps(event), "utf-8")
+    return {
+        "GITHUB_TOKEN": server.token,
+        "GITHUB_API_URL": server.url,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_EVENT_PATH": str(event_path),
+        "GITHUB_EVENT_NAME": event_name,
+        "GITHUB_SHA": sha,
+        "GITHUB_STEP_SUMMARY": str(directory / "summary.md"),
+        "GITHUB_OUTPUT": str(directory / "output.txt"),
+        "GITHUB_WORKSPACE": None,
+        "MRM_GATE_GITHUB_PACING": "0",
+    }
