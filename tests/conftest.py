@@ -14,8 +14,12 @@ from typing import Any
 import pytest
 import requests
 
+from gate.decision import Decision, decision_from_policy
+from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import OpaBinary, find_opa
+from gate.evidence import bundle_digest
 from gate.policy import PolicySource, build_bundle, default_policy_dir
+from gate.policy_input import build_input
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -130,3 +134,24 @@ def copy_policies(tmp_path: Path) -> Path:
     dest = tmp_path / "policies"
     shutil.copytree(default_policy_dir(), dest)
     return dest
+
+
+def decide(
+    opa: OpaBinary,
+    policies: PolicySource,
+    bundle: dict[str, Any],
+    stage: str,
+    *,
+    now: str = NOW,
+    **extra: Any,
+) -> Decision:
+    """Evaluate one bundle with the real OPA and the same checks the CLI applies."""
+    digest = bundle_digest(bundle)
+    policy_input = build_input(bundle, stage=stage, digest=digest, now=now, **extra)
+    result = LocalOpaEngine(opa, policies).evaluate(policy_input)
+    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+
+
+def failing(decision: Decision) -> set[str]:
+    """Ids of the controls that failed in ``decision``."""
+    return {c["id"] for c in decision.controls if c["status"] == "fail"}

@@ -12,13 +12,11 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, load_asset
-from gate.decision import Decision, decision_from_policy
+from conftest import NOW, decide, load_asset
+from gate.decision import Decision
 from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import OpaBinary
-from gate.evidence import bundle_digest
 from gate.policy import PolicySource
-from gate.policy_input import build_input
 
 IN_FORCE = "2027-12-15T00:00:00Z"
 STAGES = ("merge", "staging", "production", "monitoring")
@@ -38,9 +36,7 @@ def engine(opa: OpaBinary, policies: PolicySource) -> LocalOpaEngine:
 
 
 def _decide(engine: LocalOpaEngine, bundle: dict[str, Any], stage: str, now: str) -> Decision:
-    digest = bundle_digest(bundle)
-    result = engine.evaluate(build_input(bundle, stage=stage, digest=digest, now=now))
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+    return decide(engine.opa, engine.policies, bundle, stage, now=now)
 
 
 def _eu_rows(decision: Decision) -> dict[str, dict[str, Any]]:

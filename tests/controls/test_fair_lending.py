@@ -7,19 +7,15 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, load_asset
-from gate.engine.local import LocalOpaEngine
+from conftest import decide, load_asset
 from gate.engine.toolchain import OpaBinary
-from gate.evidence import bundle_digest
 from gate.policy import PolicySource
-from gate.policy_input import build_input
 
 PREFIXES = ("FL-", "MON-")
 
 
 def _decide(opa: OpaBinary, policies: PolicySource, bundle: dict[str, Any], stage: str) -> Any:
-    policy_input = build_input(bundle, stage=stage, digest=bundle_digest(bundle), now=NOW)
-    return LocalOpaEngine(opa, policies).evaluate(policy_input).value
+    return decide(opa, policies, bundle, stage).to_dict()
 
 
 def _status(decision: Any) -> dict[str, str]:

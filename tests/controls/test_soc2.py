@@ -7,12 +7,10 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, load_asset
-from gate.engine.local import LocalOpaEngine
+from conftest import NOW, decide, load_asset
 from gate.engine.toolchain import OpaBinary
 from gate.evidence import bundle_digest
 from gate.policy import PolicySource
-from gate.policy_input import build_input
 
 
 def _decide(
@@ -22,8 +20,7 @@ def _decide(
     stage: str,
     **extra: Any,
 ) -> Any:
-    policy_input = build_input(bundle, stage=stage, digest=bundle_digest(bundle), now=NOW, **extra)
-    return LocalOpaEngine(opa, policies).evaluate(policy_input).value
+    return decide(opa, policies, bundle, stage, **extra).to_dict()
 
 
 def _failing(decision: Any) -> set[str]:

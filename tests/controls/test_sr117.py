@@ -14,13 +14,10 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, load_asset
-from gate.decision import Decision, decision_from_policy
-from gate.engine.local import LocalOpaEngine
+from conftest import decide, failing, load_asset
+from gate.decision import Decision
 from gate.engine.toolchain import OpaBinary
-from gate.evidence import bundle_digest
 from gate.policy import PolicySource
-from gate.policy_input import build_input
 
 SR117_IDS = {
     "SR117-INV-01",
@@ -48,14 +45,10 @@ SR117_IDS = {
 
 
 def _decide(opa: OpaBinary, policies: PolicySource, bundle: dict[str, Any], stage: str) -> Decision:
-    engine = LocalOpaEngine(opa, policies)
-    digest = bundle_digest(bundle)
-    result = engine.evaluate(build_input(bundle, stage=stage, digest=digest, now=NOW))
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=NOW)
+    return decide(opa, policies, bundle, stage)
 
 
-def _failing(decision: Decision) -> set[str]:
-    return {c["id"] for c in decision.controls if c["status"] == "fail"}
+_failing = failing
 
 
 def _drop(bundle: dict[str, Any], *path: str | int) -> dict[str, Any]:

@@ -147,18 +147,29 @@ def test_evidence_is_real_and_consistent(trained: tuple[Path, Path]) -> None:
 
 
 def test_merge_denied_only_for_platform_evidence_production_also_for_approvals(
-    trained: tuple[Path, Path],
+    trained: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    _, bundle = trained
+    repo, bundle = trained
     res = CliRunner().invoke(cli, ["validate", "--bundle", str(bundle)])
     assert res.exit_code == 0, res.output
     code, merge = check(bundle, "merge")
     assert (code, merge["allow"]) == (1, False)
     merge_failed = {v["control_id"] for v in merge["violations"]}
     assert PLATFORM_GAPS <= merge_failed <= LOCAL_GAPS | PLATFORM_GAPS, _violations(merge)
-    code, prod = check(bundle, "production")
+    # A high-tier promotion needs a successful retraining on record (GATE-REP-01).
+    code, unreproduced = check(bundle, "production")
+    assert code == 1
+    assert "GATE-REP-01" in {v["control_id"] for v in unreproduced["violations"]}
+    reproduced = tmp_path / "reproduced.json"
+    res = CliRunner().invoke(
+        cli,
+        ["reproduce", "--bundle", str(bundle), "--repo", str(repo), "--output", str(reproduced)],
+    )
+    assert res.exit_code == 0, res.output
+    code, prod = check(reproduced, "production")
     assert (code, prod["allow"]) == (1, False)
     failed = {v["control_id"] for v in prod["violations"]}
+    assert "GATE-REP-01" not in failed
     assert failed <= LOCAL_GAPS | PLATFORM_GAPS | PROMOTION_PLATFORM_GAPS, _violations(prod)
     assert prod["required_approvals"]
     assert all(not a["satisfied"] for a in prod["required_approvals"])

@@ -92,7 +92,7 @@ _reasons(a) := {r |
 default _why_unverified(_) := ""
 
 _why_unverified(a) := "not verified: the approver is not a member of the role's team" if {
-	a.verified != true
+	object.get(a, "verified", false) != true
 }
 
 default _why_stale(_) := ""

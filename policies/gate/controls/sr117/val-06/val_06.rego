@@ -49,6 +49,17 @@ deny contains result.violation(
 	some field in lib.missing(f, ["owner", "due_date"])
 }
 
+# The findings list is the validator's record: an empty list says "no findings", a
+# missing one says nothing, so it cannot pass a promotion.
+deny contains result.violation(
+	rego.metadata.chain(),
+	"the validation records no findings list (write an empty list when there are none)",
+	"$.validation.findings",
+	"have the validator record the findings of the validation, or [] when there are none",
+) if {
+	not is_array(object.get(_validation, "findings", null))
+}
+
 warn contains result.violation(
 	rego.metadata.chain(),
 	sprintf("open validation finding %s was due on %s", [f.id, f.due_date]),

@@ -54,3 +54,13 @@ test_success_metadata_names_both_guidances if {
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
 }
+
+test_fail_missing_findings_list if {
+	b := json.remove(fx.bundle, ["validation/findings"])
+	fx.paths(control.deny) == {"$.validation.findings"} with input as fx.input_at("production", b)
+}
+
+test_success_empty_findings_list if {
+	b := fx.patched({"validation": {"findings": []}})
+	control.deny == set() with input as fx.input_at("production", b)
+}
