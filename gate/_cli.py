@@ -289,7 +289,13 @@ def version(opa_bin: str | None, policy: Path | None) -> None:
 def _register_commands() -> None:
     import importlib
 
-    for name in ("gate._cli_collect", "gate._cli_github", "gate._cli_examples"):
+    for name in (
+        "gate._cli_collect",
+        "gate._cli_github",
+        "gate._cli_examples",
+        "gate._cli_audit",
+        "gate._cli_monitor",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
