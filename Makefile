@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 OPA := .tools/bin/opa
 COVERAGE_MIN ?= 95
 
-.PHONY: setup demo test lint typecheck policy pytest docs clean
+.PHONY: setup demo test lint typecheck policy pytest docs bench clean
 
 setup: $(VENV)/.installed $(OPA)
 
@@ -45,6 +45,10 @@ pytest: setup
 docs: setup
 	$(PY) -m gate controls --format markdown --output docs/controls.md
 	$(PY) scripts/gen_evidence_docs.py
+
+bench: setup
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

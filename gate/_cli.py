@@ -15,7 +15,6 @@ from gate import __version__
 from gate.decision import Decision, decision_from_policy
 from gate.engine.interface import PolicyEngine
 from gate.engine.local import LocalOpaEngine
-from gate.engine.server import ServerOpaEngine
 from gate.engine.toolchain import find_opa, pinned_version
 from gate.errors import EXIT_INVALID, GateError
 from gate.evidence import bundle_digest, load_bundle
@@ -91,6 +90,8 @@ def _engine(
     opa_url: str | None, opa_bin: str | None, source: PolicySource, timeout: float
 ) -> PolicyEngine:
     if opa_url:
+        from gate.engine.server import ServerOpaEngine
+
         return ServerOpaEngine(
             opa_url, timeout=timeout, token=os.environ.get("MRM_GATE_OPA_TOKEN") or None
         )

@@ -28,7 +28,8 @@ def sha256_file(
     progress: ProgressFactory | None = None,
     large_file_bytes: int = LARGE_FILE_BYTES,
 ) -> tuple[str, int]:
-    """Return ``(hex digest, size in bytes)`` of the file, read in chunks of 4 MiB."""
+    """Return ``(hex digest, size in bytes)`` of the file, read in chunks of 4 MiB
+    into one reused buffer."""
     digest = hashlib.sha256()
     try:
         size = path.stat().st_size
@@ -38,11 +39,14 @@ def sha256_file(
             else nullcontext(_no_progress)
         )
         read = 0
-        with path.open("rb") as fh, bar as advance:
-            while chunk := fh.read(CHUNK_BYTES):
-                digest.update(chunk)
-                read += len(chunk)
-                advance(len(chunk))
+        # One reusable buffer: readinto avoids allocating a new bytes object per chunk.
+        buffer = bytearray(CHUNK_BYTES)
+        view = memoryview(buffer)
+        with path.open("rb", buffering=0) as fh, bar as advance:
+            while n := fh.readinto(buffer):
+                digest.update(view[:n])
+                read += n
+                advance(n)
     except OSError as exc:
         raise EvidenceError(f"{label}: cannot read: {exc.strerror}") from exc
     return digest.hexdigest(), read

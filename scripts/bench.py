@@ -1,0 +1,212 @@
+"""`make bench`: how fast the gate is, side by side with what a user would otherwise run.
+
+Every figure is a median over several rounds after a warm-up. In each round the gate and
+its anchor run one after the other, so drift of the machine affects both alike. The table
+is printed and the same numbers are written to bench-results.json (or --json PATH).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import NOW, OpaServer  # noqa: E402
+from gate.collect.hashing import sha256_file  # noqa: E402
+from gate.engine.server import ServerOpaEngine  # noqa: E402
+from gate.engine.toolchain import find_opa  # noqa: E402
+from gate.evidence import bundle_digest  # noqa: E402
+from gate.policy import PolicySource, build_bundle, default_policy_dir  # noqa: E402
+from gate.policy_input import build_input  # noqa: E402
+
+BUNDLE = ROOT / "tests" / "assets" / "bundles" / "credit-complete.json"
+Row = dict[str, Any]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def paired(a: Callable[[], object], b: Callable[[], object], rounds: int) -> tuple[float, float]:
+    """Median seconds of ``a`` and ``b``, run alternately after one warm-up each."""
+    a()
+    b()
+    ta, tb = [], []
+    for _ in range(rounds):
+        ta.append(timed(a))
+        tb.append(timed(b))
+    return statistics.median(ta), statistics.median(tb)
+
+
+def run(cmd: list[str], stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) -> None:
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
+    if proc.returncode not in ok:
+        raise SystemExit(f"bench: {cmd[:3]} failed ({proc.returncode}): {proc.stderr[:500]!r}")
+
+
+def row(figure: str, gate: float, anchor: float, unit: str, anchor_name: str,
+        lower_is_better: bool = True) -> Row:
+    ratio = gate / anchor if lower_is_better else anchor / gate
+    return {"figure": figure, "mrm_gate": gate, "anchor": anchor, "anchor_name": anchor_name,
+            "unit": unit, "ratio": ratio}
+
+
+def bench_check(opa: str, rounds: int, work: Path) -> list[Row]:
+    bundle = json.loads(BUNDLE.read_text("utf-8"))
+    policy_input = build_input(bundle, stage="production", digest=bundle_digest(bundle), now=NOW)
+    input_bytes = json.dumps(policy_input).encode()
+    (work / "input.json").write_bytes(input_bytes)
+    policies = str(default_policy_dir())
+    gate_cmd = [sys.executable, "-m", "gate", "check", "--bundle", str(BUNDLE),
+                "--stage", "production", "--now", NOW, "--format", "json"]
+    eval_cmd = [opa, "eval", "--format", "json", "--stdin-input", "--data", policies,
+                "--ignore", "*_test.rego", "data.gate.main.decision"]
+    gate_s, eval_s = paired(lambda: run(gate_cmd, ok=(0, 1)),
+                            lambda: run(eval_cmd, stdin=input_bytes), rounds)
+    proc = subprocess.run(
+        [opa, "bench", "--format", "json", "--data", policies, "--ignore", "*_test.rego",
+         "--input", str(work / "input.json"), "--count", "1",
+         "data.gate.main.decision"], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: opa bench failed: {proc.stderr[:500]}")
+    result = json.loads(proc.stdout)
+    ns_per_op = float(result["T"]) / float(result["N"])
+    return [
+        row("check, credit bundle (wall s)", gate_s, eval_s, "s", "bare opa eval"),
+        row("check vs in-process evaluation (wall s)", gate_s, ns_per_op / 1e9, "s",
+            "opa bench ns/op"),
+    ]
+
+
+def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
+    import requests
+
+    bundle_path = work / "policies.tar.gz"
+    build_bundle(opa_bin.path, PolicySource(default_policy_dir()), bundle_path)
+    server = OpaServer(opa_bin, bundle_path)
+    try:
+        bundle = json.loads(BUNDLE.read_text("utf-8"))
+        policy_input = build_input(bundle, stage="production", digest=bundle_digest(bundle),
+                                   now=NOW)
+        engine = ServerOpaEngine(server.url)
+        session = requests.Session()
+        url = f"{server.url}/v1/data/gate/main/decision"
+
+        def via_gate() -> None:
+            for _ in range(n):
+                engine.evaluate(policy_input)
+
+        def plain() -> None:
+            for _ in range(n):
+                response = session.post(url, json={"input": policy_input}, timeout=10)
+                response.raise_for_status()
+                response.json()
+
+        g, p = paired(via_gate, plain, rounds)
+    finally:
+        server.stop()
+    return [row(f"server path, {n} decisions (decisions/s)", n / g, n / p, "1/s",
+                "plain requests loop", lower_is_better=False)]
+
+
+def bench_hash(rounds: int, work: Path, size_mib: int) -> list[Row]:
+    path = work / "artefact.bin"
+    block = os.urandom(1024 * 1024)
+    with path.open("wb") as fh:
+        for _ in range(size_mib):
+            fh.write(block)
+    try:
+        g, o = paired(lambda: sha256_file(path, label="bench"),
+                      lambda: run(["openssl", "dgst", "-sha256", str(path)]), rounds)
+    finally:
+        path.unlink()
+    return [row(f"sha256 of a {size_mib} MiB artefact (s)", g, o, "s", "openssl dgst -sha256")]
+
+
+def bench_growth(rounds: int, work: Path) -> list[Row]:
+    """Check wall time as the validation segments grow; the anchor is the 10-segment run."""
+    base = json.loads(BUNDLE.read_text("utf-8"))
+    times: dict[int, float] = {}
+    for count in (10, 1_000, 10_000):
+        doc = copy.deepcopy(base)
+        template = doc["validation"]["metrics"]["segments"][0]
+        doc["validation"]["metrics"]["segments"] = [
+            dict(template, segment=f"s{i}") for i in range(count)]
+        path = work / f"bundle-{count}.json"
+        path.write_text(json.dumps(doc), "utf-8")
+        cmd = [sys.executable, "-m", "gate", "check", "--bundle", str(path), "--stage",
+               "production", "--now", NOW, "--format", "json"]
+        run(cmd, ok=(0, 1))
+        times[count] = statistics.median(timed(lambda c=cmd: run(c, ok=(0, 1)))
+                                         for _ in range(rounds))
+    return [row(f"check with {n} segments (s)", t, times[10], "s", "check with 10 segments")
+            for n, t in times.items() if n != 10]
+
+
+def bench_external(script: str, args: list[str], work: Path) -> list[Row]:
+    """Figures measured by another benchmark script that writes rows as JSON."""
+    path = ROOT / "scripts" / script
+    if not path.is_file():
+        return []
+    out = work / f"{path.stem}.json"
+    run([sys.executable, str(path), *args, "--json", str(out)])
+    rows: list[Row] = json.loads(out.read_text("utf-8"))["rows"]
+    return rows
+
+
+def machine() -> str:
+    return (f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()},"
+            f" OPA {find_opa().version}, {platform.platform(terse=True)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--hash-mib", type=int, default=1024)
+    parser.add_argument("--server-n", type=int, default=200)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller inputs")
+    args = parser.parse_args()
+    rounds = 3 if args.quick else args.rounds
+    opa = find_opa()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="mrm-gate-bench-") as tmp:
+        work = Path(tmp)
+        rows += bench_check(opa.path, rounds, work)
+        rows += bench_server(opa, rounds, work, 20 if args.quick else args.server_n)
+        rows += bench_hash(rounds, work, 64 if args.quick else args.hash_mib)
+        rows += bench_growth(rounds, work)
+        rows += bench_external("bench_psi.py", ["--quick"] if args.quick else [], work)
+        rows += bench_external("bench_ledger.py", ["--quick"] if args.quick else [], work)
+    print(machine())
+    width = max(len(r["figure"]) for r in rows)
+    print(f"{'figure'.ljust(width)}  {'mrm-gate':>10}  {'anchor':>10}  {'ratio':>6}  anchor")
+    for r in rows:
+        print(f"{r['figure'].ljust(width)}  {r['mrm_gate']:>10.4g}  {r['anchor']:>10.4g}  "
+              f"{r['ratio']:>6.2f}  {r['anchor_name']}")
+    print("ratio: mrm-gate cost / anchor cost (for rates: anchor rate / mrm-gate rate); "
+          "below 1 is faster than the anchor")
+    args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n",
+                         "utf-8")
+    print(f"written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
