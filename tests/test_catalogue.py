@@ -14,6 +14,79 @@ from gate._cli import cli
 from gate.engine.toolchain import OpaBinary
 from gate.policy import default_policy_dir
 
+# Every control of the regulatory catalogue the project implements (70), by id.
+CATALOGUE_IDS = {
+    "EUAIA-ACC-01",
+    "EUAIA-CA-01",
+    "EUAIA-CLS-01",
+    "EUAIA-DATA-01",
+    "EUAIA-DATA-02",
+    "EUAIA-DATA-03",
+    "EUAIA-DOC-01",
+    "EUAIA-DOC-02",
+    "EUAIA-FRIA-01",
+    "EUAIA-HO-01",
+    "EUAIA-IFU-01",
+    "EUAIA-INC-01",
+    "EUAIA-LOG-01",
+    "EUAIA-PMM-01",
+    "EUAIA-QMS-01",
+    "EUAIA-RMS-01",
+    "EUAIA-RMS-02",
+    "EUAIA-SEC-01",
+    "EUAIA-SUB-01",
+    "FDA-GMLP-01",
+    "FDA-GMLP-02",
+    "FDA-GMLP-03",
+    "FDA-GMLP-04",
+    "FDA-GMLP-05",
+    "FDA-GMLP-06",
+    "FDA-GMLP-07",
+    "FDA-GMLP-08",
+    "FDA-GMLP-09",
+    "FDA-PCCP-01",
+    "FDA-PCCP-02",
+    "FDA-PCCP-03",
+    "FDA-PCCP-04",
+    "FL-AAN-01",
+    "FL-AAN-02",
+    "FL-AAN-03",
+    "FL-DI-01",
+    "FL-PB-01",
+    "MON-FAIR-01",
+    "MON-PSI-01",
+    "SOC2-AC-01",
+    "SOC2-CM-01",
+    "SOC2-CM-02",
+    "SOC2-CM-03",
+    "SOC2-CM-04",
+    "SOC2-CM-05",
+    "SOC2-CM-06",
+    "SOC2-CM-07",
+    "SOC2-CM-08",
+    "SOC2-OPS-01",
+    "SR117-DEV-01",
+    "SR117-DEV-02",
+    "SR117-DEV-03",
+    "SR117-DEV-04",
+    "SR117-EXC-01",
+    "SR117-GOV-01",
+    "SR117-IMP-01",
+    "SR117-INV-01",
+    "SR117-LIM-01",
+    "SR117-MON-01",
+    "SR117-MON-02",
+    "SR117-TIER-01",
+    "SR117-VAL-01",
+    "SR117-VAL-02",
+    "SR117-VAL-03",
+    "SR117-VAL-04",
+    "SR117-VAL-05",
+    "SR117-VAL-06",
+    "SR117-VAL-07",
+    "SR117-VAL-08",
+    "SR117-VEN-01",
+}
 SEVERITIES = {"critical", "high", "medium", "low"}
 STAGES = {"merge", "staging", "production", "monitoring"}
 
@@ -88,3 +161,10 @@ def test_controls_from_inspect_ignores_non_control_annotations(tmp_path: Path) -
         ]
     }
     assert [c.id for c in catalogue.controls_from_inspect(doc, tmp_path)] == ["P-01"]
+
+
+def test_every_catalogue_control_is_implemented(opa: OpaBinary) -> None:
+    implemented = {c.id for c in _controls(opa)}
+    assert len(CATALOGUE_IDS) == 70
+    assert CATALOGUE_IDS - implemented == set()
+    assert implemented - CATALOGUE_IDS == {"GATE-APPL-01", "GATE-REP-01", "GATE-PROV-01"}
