@@ -60,11 +60,23 @@ def run(cmd: list[str], stdin: bytes | None = None, ok: tuple[int, ...] = (0,)) 
         raise SystemExit(f"bench: {cmd[:3]} failed ({proc.returncode}): {proc.stderr[:500]!r}")
 
 
-def row(figure: str, gate: float, anchor: float, unit: str, anchor_name: str,
-        lower_is_better: bool = True) -> Row:
+def row(
+    figure: str,
+    gate: float,
+    anchor: float,
+    unit: str,
+    anchor_name: str,
+    lower_is_better: bool = True,
+) -> Row:
     ratio = gate / anchor if lower_is_better else anchor / gate
-    return {"figure": figure, "mrm_gate": gate, "anchor": anchor, "anchor_name": anchor_name,
-            "unit": unit, "ratio": ratio}
+    return {
+        "figure": figure,
+        "mrm_gate": gate,
+        "anchor": anchor,
+        "anchor_name": anchor_name,
+        "unit": unit,
+        "ratio": ratio,
+    }
 
 
 def bench_check(opa: str, rounds: int, work: Path) -> list[Row]:
@@ -73,24 +85,68 @@ def bench_check(opa: str, rounds: int, work: Path) -> list[Row]:
     input_bytes = json.dumps(policy_input).encode()
     (work / "input.json").write_bytes(input_bytes)
     policies = str(default_policy_dir())
-    gate_cmd = [sys.executable, "-m", "gate", "check", "--bundle", str(BUNDLE),
-                "--stage", "production", "--now", NOW, "--format", "json"]
-    eval_cmd = [opa, "eval", "--format", "json", "--stdin-input", "--data", policies,
-                "--ignore", "*_test.rego", "data.gate.main.decision"]
-    gate_s, eval_s = paired(lambda: run(gate_cmd, ok=(0, 1)),
-                            lambda: run(eval_cmd, stdin=input_bytes), rounds)
+    gate_cmd = [
+        sys.executable,
+        "-m",
+        "gate",
+        "check",
+        "--bundle",
+        str(BUNDLE),
+        "--stage",
+        "production",
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]
+    eval_cmd = [
+        opa,
+        "eval",
+        "--format",
+        "json",
+        "--stdin-input",
+        "--data",
+        policies,
+        "--ignore",
+        "*_test.rego",
+        "data.gate.main.decision",
+    ]
+    gate_s, eval_s = paired(
+        lambda: run(gate_cmd, ok=(0, 1)), lambda: run(eval_cmd, stdin=input_bytes), rounds
+    )
     proc = subprocess.run(
-        [opa, "bench", "--format", "json", "--data", policies, "--ignore", "*_test.rego",
-         "--input", str(work / "input.json"), "--count", "1",
-         "data.gate.main.decision"], capture_output=True, text=True, check=False)
+        [
+            opa,
+            "bench",
+            "--format",
+            "json",
+            "--data",
+            policies,
+            "--ignore",
+            "*_test.rego",
+            "--input",
+            str(work / "input.json"),
+            "--count",
+            "1",
+            "data.gate.main.decision",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"bench: opa bench failed: {proc.stderr[:500]}")
     result = json.loads(proc.stdout)
     ns_per_op = float(result["T"]) / float(result["N"])
     return [
         row("check, credit bundle (wall s)", gate_s, eval_s, "s", "bare opa eval"),
-        row("check vs in-process evaluation (wall s)", gate_s, ns_per_op / 1e9, "s",
-            "opa bench ns/op"),
+        row(
+            "check vs in-process evaluation (wall s)",
+            gate_s,
+            ns_per_op / 1e9,
+            "s",
+            "opa bench ns/op",
+        ),
     ]
 
 
@@ -102,8 +158,9 @@ def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
     server = OpaServer(opa_bin, bundle_path)
     try:
         bundle = json.loads(BUNDLE.read_text("utf-8"))
-        policy_input = build_input(bundle, stage="production", digest=bundle_digest(bundle),
-                                   now=NOW)
+        policy_input = build_input(
+            bundle, stage="production", digest=bundle_digest(bundle), now=NOW
+        )
         engine = ServerOpaEngine(server.url)
         session = requests.Session()
         url = f"{server.url}/v1/data/gate/main/decision"
@@ -121,8 +178,16 @@ def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
         g, p = paired(via_gate, plain, rounds)
     finally:
         server.stop()
-    return [row(f"server path, {n} decisions (decisions/s)", n / g, n / p, "1/s",
-                "plain requests loop", lower_is_better=False)]
+    return [
+        row(
+            f"server path, {n} decisions (decisions/s)",
+            n / g,
+            n / p,
+            "1/s",
+            "plain requests loop",
+            lower_is_better=False,
+        )
+    ]
 
 
 def bench_hash(rounds: int, work: Path, size_mib: int) -> list[Row]:
@@ -132,8 +197,11 @@ def bench_hash(rounds: int, work: Path, size_mib: int) -> list[Row]:
         for _ in range(size_mib):
             fh.write(block)
     try:
-        g, o = paired(lambda: sha256_file(path, label="bench"),
-                      lambda: run(["openssl", "dgst", "-sha256", str(path)]), rounds)
+        g, o = paired(
+            lambda: sha256_file(path, label="bench"),
+            lambda: run(["openssl", "dgst", "-sha256", str(path)]),
+            rounds,
+        )
     finally:
         path.unlink()
     return [row(f"sha256 of a {size_mib} MiB artefact (s)", g, o, "s", "openssl dgst -sha256")]
@@ -147,16 +215,33 @@ def bench_growth(rounds: int, work: Path) -> list[Row]:
         doc = copy.deepcopy(base)
         template = doc["validation"]["metrics"]["segments"][0]
         doc["validation"]["metrics"]["segments"] = [
-            dict(template, segment=f"s{i}") for i in range(count)]
+            dict(template, segment=f"s{i}") for i in range(count)
+        ]
         path = work / f"bundle-{count}.json"
         path.write_text(json.dumps(doc), "utf-8")
-        cmd = [sys.executable, "-m", "gate", "check", "--bundle", str(path), "--stage",
-               "production", "--now", NOW, "--format", "json"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "gate",
+            "check",
+            "--bundle",
+            str(path),
+            "--stage",
+            "production",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ]
         run(cmd, ok=(0, 1))
-        times[count] = statistics.median(timed(lambda c=cmd: run(c, ok=(0, 1)))
-                                         for _ in range(rounds))
-    return [row(f"check with {n} segments (s)", t, times[10], "s", "check with 10 segments")
-            for n, t in times.items() if n != 10]
+        times[count] = statistics.median(
+            timed(lambda c=cmd: run(c, ok=(0, 1))) for _ in range(rounds)
+        )
+    return [
+        row(f"check with {n} segments (s)", t, times[10], "s", "check with 10 segments")
+        for n, t in times.items()
+        if n != 10
+    ]
 
 
 def bench_external(script: str, args: list[str], work: Path) -> list[Row]:
@@ -171,8 +256,10 @@ def bench_external(script: str, args: list[str], work: Path) -> list[Row]:
 
 
 def machine() -> str:
-    return (f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()},"
-            f" OPA {find_opa().version}, {platform.platform(terse=True)}")
+    return (
+        f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()},"
+        f" OPA {find_opa().version}, {platform.platform(terse=True)}"
+    )
 
 
 def main() -> int:
@@ -198,12 +285,15 @@ def main() -> int:
     width = max(len(r["figure"]) for r in rows)
     print(f"{'figure'.ljust(width)}  {'mrm-gate':>10}  {'anchor':>10}  {'ratio':>6}  anchor")
     for r in rows:
-        print(f"{r['figure'].ljust(width)}  {r['mrm_gate']:>10.4g}  {r['anchor']:>10.4g}  "
-              f"{r['ratio']:>6.2f}  {r['anchor_name']}")
-    print("ratio: mrm-gate cost / anchor cost (for rates: anchor rate / mrm-gate rate); "
-          "below 1 is faster than the anchor")
-    args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n",
-                         "utf-8")
+        print(
+            f"{r['figure'].ljust(width)}  {r['mrm_gate']:>10.4g}  {r['anchor']:>10.4g}  "
+            f"{r['ratio']:>6.2f}  {r['anchor_name']}"
+        )
+    print(
+        "ratio: mrm-gate cost / anchor cost (for rates: anchor rate / mrm-gate rate); "
+        "below 1 is faster than the anchor"
+    )
+    args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n", "utf-8")
     print(f"written to {args.json}")
     return 0
 

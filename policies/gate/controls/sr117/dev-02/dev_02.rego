@@ -1,9 +1,9 @@
 # METADATA
 # title: Data quality, relevance and lineage documented
 # description: |
-#   Every dataset names its source, lineage, location, digest and time window, and
-#   carries quality results within the tier's limits (settings
-#   sr117.tiers.<tier>.data_quality). Data assumptions are stated and each proxy is
+#   Every dataset names its source, lineage, location, digest and time window, states the
+#   population it represents, and carries quality results within the tier's limits
+#   (settings sr117.tiers.<tier>.data_quality). Data assumptions are stated and each proxy is
 #   justified.
 # custom:
 #   control_id: SR117-DEV-02
@@ -46,6 +46,16 @@ deny contains result.violation(
 ) if {
 	some i, ds in _datasets
 	some field in lib.missing(ds, _dataset_fields)
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("dataset %s does not state the population it represents", [ds.name]),
+	sprintf("$.data.datasets[%d].population_statement", [i]),
+	"state which population the dataset covers and what it leaves out, so its relevance to the model's use can be judged",
+) if {
+	some i, ds in _datasets
+	not lib.present(object.get(ds, "population_statement", null))
 }
 
 deny contains result.violation(

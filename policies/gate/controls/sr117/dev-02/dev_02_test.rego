@@ -26,6 +26,11 @@ test_fail_dataset_without_lineage_and_quality if {
 	} with input as fx.input_at("merge", b)
 }
 
+test_fail_dataset_without_population_statement if {
+	b := fx.without(["/data/datasets/0/population_statement"])
+	fx.paths(control.deny) == {"$.data.datasets[0].population_statement"} with input as fx.input_at("merge", b)
+}
+
 test_fail_quality_checks_failed_and_over_limits if {
 	b := json.patch(fx.bundle, [
 		{"op": "replace", "path": "/data/datasets/0/quality/schema_valid", "value": false},

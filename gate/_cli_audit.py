@@ -1,0 +1,398 @@
+"""Audit commands: record, ledger verify/show, replay, docs."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+DEFAULT_LEDGER = Path(".mrm-gate") / "ledger.jsonl"
+STAGES = ("merge", "staging", "production", "monitoring")
+
+
+def _ledger_option(f: Any) -> Any:
+    return click.option(
+        "--ledger",
+        "ledger_path",
+        type=click.Path(path_type=Path),
+        envvar="MRM_GATE_LEDGER",
+        default=DEFAULT_LEDGER,
+        show_default=True,
+        help="Ledger file (JSON lines; env MRM_GATE_LEDGER).",
+    )(f)
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    from gate.errors import EvidenceError, Problem
+    from gate.fileio import load_document
+
+    doc = load_document(path)
+    if not isinstance(doc, dict):
+        raise EvidenceError(
+            f"{path}: expected a JSON object",
+            [Problem(str(path), "$", "not an object", "pass the file written by the gate")],
+        )
+    return doc
+
+
+def _decision_doc(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A decision from `check --format json`, or the decision inside a decision record."""
+    from gate.audit.record import API_VERSION
+    from gate.errors import EvidenceError, Problem
+
+    doc = _load_json(path)
+    if doc.get("apiVersion") == API_VERSION and isinstance(doc.get("decision"), dict):
+        return doc["decision"], list(doc.get("approvals") or [])
+    needed = ("allow", "stage", "controls", "bundle_digest", "decided_at")
+    lacking = [k for k in needed if k not in doc]
+    if lacking:
+        raise EvidenceError(
+            f"{path}: not a gate decision",
+            [
+                Problem(str(path), f"$.{k}", "missing", "write it with `check --format json`")
+                for k in lacking
+            ],
+        )
+    return doc, []
+
+
+def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the commands
+    from gate._cli import Collector, _engine, _policy_options, _policy_source
+    from gate.audit import docs_pack
+    from gate.audit.ledger import Anchor, Ledger
+    from gate.audit.record import (
+        build_record,
+        differences,
+        evaluate_with_input,
+        policy_info,
+    )
+    from gate.audit.replay import replay as run_replay
+    from gate.engine.local import LocalOpaEngine
+    from gate.engine.toolchain import find_opa
+    from gate.errors import EngineError, UsageError
+    from gate.evidence import bundle_digest, load_bundle
+    from gate.fileio import write_atomic
+    from gate.policy import PolicySource
+    from gate.policy_input import utc_now
+
+    @cli.command()
+    @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
+    @click.option(
+        "--stage",
+        type=click.Choice(STAGES),
+        default=None,
+        help="Evaluate the bundle at this stage and record the decision (like `check`).",
+    )
+    @click.option(
+        "--decision",
+        "decision_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Record a decision written earlier by `check --format json`; it is evaluated "
+        "again and must come out the same.",
+    )
+    @_ledger_option
+    @click.option("--github", "use_github", is_flag=True, help="Collect approvals (as check).")
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=Path(".mrm-gate.yml"),
+        show_default=True,
+    )
+    @click.option("--now", default=None, help="Evaluation time, RFC 3339 (default: now).")
+    @click.option("--opa-url", default=None, help="Evaluate on this OPA server.")
+    @click.option("--timeout", default=60.0, show_default=True)
+    @click.option(
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Also write the decision record here (JSON).",
+    )
+    @_policy_options
+    def record(
+        bundle_path: Path,
+        stage: str | None,
+        decision_path: Path | None,
+        ledger_path: Path,
+        use_github: bool,
+        config_path: Path,
+        now: str | None,
+        opa_url: str | None,
+        timeout: float,
+        output: Path | None,
+        policy: Path | None,
+        data_files: tuple[Path, ...],
+        opa_bin: str | None,
+    ) -> None:
+        """Evaluate a bundle and append the decision record to the ledger.
+
+        Exits like `check` (0 allowed, 1 denied), after the record is safely appended.
+        """
+        if (stage is None) == (decision_path is None):
+            raise UsageError(
+                "pass exactly one of --stage (evaluate and record) or --decision FILE",
+                hint="e.g. mrm-gate record --bundle evidence/bundle.json --stage production",
+            )
+        source = _policy_source(policy, data_files) if not opa_url else None
+        engine = _engine(opa_url, opa_bin, source or PolicySource(Path(".")), timeout)
+        repository = os.environ.get("GITHUB_REPOSITORY", "")
+        if decision_path is not None:
+            if use_github:
+                raise UsageError("--github evaluates anew: use it with --stage, not --decision")
+            given, _ = _decision_doc(decision_path)
+            stage = str(given["stage"])
+            decision, policy_input = evaluate_with_input(
+                bundle_path, stage, engine, now=str(given["decided_at"]), repository=repository
+            )
+            changed = differences(given, decision.to_dict())
+            if changed:
+                raise UsageError(
+                    f"{decision_path} cannot be reproduced from {bundle_path} with the policies "
+                    f"at hand (differs in: {', '.join(changed)})",
+                    hint="it was made with other policies or another bundle, or with approvals "
+                    "from GitHub; evaluate and record in one step instead: "
+                    f"mrm-gate record --bundle {bundle_path} --stage {stage} [--github]",
+                )
+        else:
+            assert stage is not None
+            pull_request: dict[str, Any] | None = None
+            approvals: list[dict[str, Any]] = []
+            if use_github:
+                from gate.github.collect import collector_from_env
+
+                collector: Collector = collector_from_env(config_path)
+                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path)))
+            decision, policy_input = evaluate_with_input(
+                bundle_path,
+                stage,
+                engine,
+                now=now or utc_now(),
+                repository=repository,
+                pull_request=pull_request,
+                approvals=approvals,
+            )
+        info = policy_info(source, decision.policy_revision)
+        try:
+            rec = build_record(decision, policy_input, info, recorded_at=utc_now(), env=os.environ)
+        except ValueError as exc:
+            raise EngineError(f"cannot build a sound decision record: {exc}") from exc
+        entry = Ledger(ledger_path).append(rec)
+        if output is not None:
+            write_atomic(output, json.dumps(rec, indent=2, sort_keys=True) + "\n")
+        verdict = "allowed" if decision.allow else "denied"
+        click.echo(
+            f"mrm-gate: {verdict} at {decision.stage}; recorded as {ledger_path} "
+            f"record {entry.index} ({entry.hash})",
+            err=True,
+        )
+        sys.exit(decision.exit_code)
+
+    @cli.group()
+    def ledger() -> None:
+        """Inspect the decision ledger."""
+
+    @ledger.command("verify")
+    @_ledger_option
+    @click.option(
+        "--anchor",
+        "anchors",
+        multiple=True,
+        help="A head published earlier, INDEX:HASH; that record must still be there, unchanged.",
+    )
+    def ledger_verify(ledger_path: Path, anchors: tuple[str, ...]) -> None:
+        """Check the hash chain. Exit 0 intact, 1 tampered, 2 unreadable."""
+        parsed = tuple(Anchor.parse(a) for a in anchors)
+        result = Ledger(ledger_path).verify(parsed)
+        if result.ok:
+            last = result.count - 1
+            click.echo(
+                f"ledger {ledger_path}: intact, {result.count} record(s); "
+                f"head {last}:{result.head_hash}"
+            )
+            click.echo("publish the head where the ledger's writers cannot change it, and pass it")
+            click.echo("back later with --anchor to prove nothing before it was rewritten.")
+            return
+        click.echo(
+            f"mrm-gate: ledger {ledger_path} has been TAMPERED WITH: first bad record "
+            f"{result.first_bad_index}",
+            err=True,
+        )
+        for index, problem in result.problems:
+            click.echo(f"  record {index}: {problem}", err=True)
+        click.echo(
+            "  what to do: restore the ledger from a trusted copy; do not rely on records "
+            "from the first bad one on",
+            err=True,
+        )
+        sys.exit(1)
+
+    @ledger.command("show")
+    @_ledger_option
+    @click.option("--model", "model_id", required=True, help="model.id to trace.")
+    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+    def ledger_show(ledger_path: Path, model_id: str, fmt: str) -> None:
+        """A model's history: versions, stages, verdicts, when, on whose approval."""
+        rows = []
+        for entry in Ledger(ledger_path).entries():
+            rec = entry.record
+            if rec.get("model", {}).get("id") != model_id:
+                continue
+            approvals = [
+                f"{a['role']}: {', '.join(a['satisfied_by']) or 'MISSING'}"
+                for a in rec.get("approvals", [])
+            ]
+            rows.append(
+                {
+                    "index": entry.index,
+                    "version": rec["model"]["version"],
+                    "stage": rec["stage"],
+                    "allowed": rec["allow"],
+                    "decided_at": rec["decision"]["decided_at"],
+                    "bundle_digest": rec["bundle_digest"],
+                    "approvals": approvals,
+                    "ci_run": rec["ci"]["run_url"],
+                }
+            )
+        if not rows:
+            raise UsageError(
+                f"ledger {ledger_path} has no record of model {model_id!r}",
+                hint="check the model id (model.id in the bundle)",
+            )
+        if fmt == "json":
+            click.echo(json.dumps(rows, indent=2))
+            return
+        click.echo(f"history of {model_id} in {ledger_path}:")
+        click.echo(f"  {'#':>4}  {'version':<10} {'stage':<11} {'verdict':<8} {'decided at':<21}")
+        for r in rows:
+            verdict = "allowed" if r["allowed"] else "denied"
+            click.echo(
+                f"  {r['index']:>4}  {r['version']:<10} {r['stage']:<11} {verdict:<8} "
+                f"{r['decided_at']:<21} bundle {str(r['bundle_digest'])[7:23]}"
+            )
+            click.echo(f"        approvals: {'; '.join(r['approvals']) or 'none required'}")
+            if r["ci_run"]:
+                click.echo(f"        CI run: {r['ci_run']}")
+
+    @cli.command()
+    @click.option(
+        "--record",
+        "record_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="A decision record file (record --output), or a ledger entry.",
+    )
+    @click.option("--index", type=int, default=None, help="Replay this record of the ledger.")
+    @_ledger_option
+    @click.option("--timeout", default=60.0, show_default=True)
+    @_policy_options
+    def replay(
+        record_path: Path | None,
+        index: int | None,
+        ledger_path: Path,
+        timeout: float,
+        policy: Path | None,
+        data_files: tuple[Path, ...],
+        opa_bin: str | None,
+    ) -> None:
+        """Evaluate a recorded input again with the real OPA and compare the decisions.
+
+        Exit 0 only when the policies at hand have the recorded revision and the decision
+        is the same; 1 when the revision or the decision differs; 2 for an unreadable
+        record; 3 for an engine failure.
+        """
+        if (record_path is None) == (index is None):
+            raise UsageError("pass exactly one of --record FILE or --index N")
+        if record_path is not None:
+            rec = _load_json(record_path)
+            if set(rec) == {"index", "prev_hash", "record", "hash"}:
+                rec = rec["record"]
+            where = str(record_path)
+        else:
+            assert index is not None
+            rec = Ledger(ledger_path).get(index).record
+            where = f"{ledger_path} record {index}"
+        source = _policy_source(policy, data_files)
+        engine = LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
+        result = run_replay(rec, engine, source.revision())
+        click.echo(f"replaying {where}: {rec['model']['id']} {rec['model']['version']}")
+        click.echo(f"  stage {rec['stage']}, recorded as {'allowed' if rec['allow'] else 'denied'}")
+        click.echo(f"  recorded policy revision {result.recorded_revision}")
+        click.echo(f"  policy revision at hand  {result.current_revision}")
+        if result.recorded_opa != result.current_opa:
+            click.echo(
+                f"  note: recorded with OPA {result.recorded_opa}, replayed with "
+                f"{result.current_opa}"
+            )
+        if not result.same_revision:
+            banner = "!" * 72
+            click.echo(banner, err=True)
+            click.echo(
+                "!! POLICY REVISION DIFFERS: this is NOT a replay of the recorded policies",
+                err=True,
+            )
+            click.echo(f"!!   recorded: {result.recorded_revision}", err=True)
+            click.echo(f"!!   at hand:  {result.current_revision}", err=True)
+            click.echo(
+                "!! pass --policy with the recorded revision (a directory or a bundle "
+                "from `mrm-gate bundle`)",
+                err=True,
+            )
+            click.echo(banner, err=True)
+        if result.same_decision:
+            click.echo(
+                "  replayed decision: SAME ("
+                + ("allowed" if result.replayed["allow"] else "denied")
+                + ", compared without decided_at, engine and opa_version)"
+            )
+        else:
+            click.echo(
+                "mrm-gate: replayed decision DIFFERS from the recorded one in: "
+                + ", ".join(result.differing_fields),
+                err=True,
+            )
+            for name in result.differing_fields:
+                click.echo(
+                    f"  {name}: recorded {json.dumps(result.recorded.get(name))[:300]}", err=True
+                )
+                click.echo(
+                    f"  {name}: replayed {json.dumps(result.replayed.get(name))[:300]}", err=True
+                )
+        if result.reproduced:
+            click.echo("replay: reproduced")
+        sys.exit(0 if result.reproduced else 1)
+
+    @cli.command()
+    @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
+    @click.option(
+        "--decision",
+        "decision_path",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="The decision (`check --format json`) or decision record for this bundle.",
+    )
+    @click.option(
+        "--output",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="Directory for model-documentation.md and model-documentation.html.",
+    )
+    def docs(bundle_path: Path, decision_path: Path, output: Path) -> None:
+        """Render the documentation pack (Markdown and one self-contained HTML file)."""
+        bundle = load_bundle(bundle_path)
+        digest = bundle_digest(bundle)
+        decision, evidence = _decision_doc(decision_path)
+        pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence)
+        md, html = docs_pack.to_markdown(pack), docs_pack.to_html(pack)
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"--output {output} exists and is not a directory")
+        write_atomic(output / "model-documentation.md", md)
+        write_atomic(output / "model-documentation.html", html)
+        click.echo(
+            f"wrote {output / 'model-documentation.md'} and "
+            f"{output / 'model-documentation.html'} (bundle {digest})"
+        )

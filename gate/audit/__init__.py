@@ -1,0 +1,1 @@
+"""Audit trail: decision records, the hash-chained ledger, replay and documentation packs."""
