@@ -12,7 +12,7 @@ setup: $(VENV)/.installed $(OPA)
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,examples]'
+	$(PY) -m pip install --quiet -e '.[dev,examples,monitoring]'
 	touch $@
 
 $(OPA): gate/OPA_VERSION scripts/install-opa.sh

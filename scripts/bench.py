@@ -255,6 +255,27 @@ def bench_external(script: str, args: list[str], work: Path) -> list[Row]:
     return rows
 
 
+def bench_psi(work: Path, *, quick: bool) -> list[Row]:
+    """PSI/CSI over 2M rows x 10 features (scripts/bench_psi.py) against Evidently and numpy."""
+    out = work / "psi.json"
+    run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench_psi.py"),
+            "--runs",
+            "1" if quick else "3",
+            "--json",
+            str(out),
+        ]
+    )
+    results = json.loads(out.read_text("utf-8"))["results"]
+    ours = results[0]["median_s"]
+    return [
+        row("PSI/CSI 2M rows x 10 features (s)", ours, r["median_s"], "s", r["name"])
+        for r in results[1:]
+    ]
+
+
 def machine() -> str:
     return (
         f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()},"
@@ -279,7 +300,7 @@ def main() -> int:
         rows += bench_server(opa, rounds, work, 20 if args.quick else args.server_n)
         rows += bench_hash(rounds, work, 64 if args.quick else args.hash_mib)
         rows += bench_growth(rounds, work)
-        rows += bench_external("bench_psi.py", ["--quick"] if args.quick else [], work)
+        rows += bench_psi(work, quick=args.quick)
         rows += bench_external("bench_ledger.py", ["--quick"] if args.quick else [], work)
     print(machine())
     width = max(len(r["figure"]) for r in rows)

@@ -336,6 +336,8 @@ class GitHubServer:
     ) -> tuple[int, Any, dict[str, str]]:
         prefix = f"/repos/{self.owner}/{self.repo}"
         m = re.fullmatch
+        if (reply := self._issues_endpoint(method, path, query, body)) is not None:
+            return reply
         if path == "/user":
             if self.user_endpoint_forbidden:
                 return 403, {"message": "Resource not accessible by integration"}, {}
@@ -464,6 +466,80 @@ class GitHubServer:
             run["output"] = {k: v for k, v in output.items() if k != "annotations"}
             run["annotations"].extend(annotations)
         return (201 if run["calls"] == 1 else 200), self.check_run_json(run), {}
+
+    # ------------------------------------------------------------------ issues (plain)
+    # Repository issues that are not pull requests, used by `mrm-gate monitor --github`:
+    # GET/POST /repos/{o}/{r}/issues and PATCH /repos/{o}/{r}/issues/{n}. Numbers are
+    # allocated after any pull request's number, like GitHub's shared numbering.
+
+    def add_issue(self, title: str, body: str, author: str, state: str = "open") -> int:
+        """An issue written by someone (for tests: a look-alike the gate must not reuse)."""
+        issues: dict[int, dict[str, Any]] = self.__dict__.setdefault("issues", {})
+        number = max([0, *self.pulls, *issues]) + 1
+        created = self.tick()
+        issues[number] = {
+            "number": number,
+            "id": next(self._ids),
+            "title": title,
+            "body": body,
+            "state": state,
+            "login": author,
+            "created_at": created,
+            "updated_at": created,
+        }
+        self.users.setdefault(author, "User")
+        return number
+
+    def issue_json(self, item: dict[str, Any]) -> dict[str, Any]:
+        url = f"{self._repo_url()}/issues/{item['number']}"
+        return {
+            "id": item["id"],
+            "number": item["number"],
+            "title": item["title"],
+            "body": item["body"],
+            "state": item["state"],
+            "user": self.user_json(item["login"]),
+            "labels": [],
+            "url": url,
+            "html_url": f"{self.url}/{self.owner}/{self.repo}/issues/{item['number']}",
+            "comments_url": f"{url}/comments",
+            "created_at": item["created_at"],
+            "updated_at": item["updated_at"],
+        }
+
+    def _issues_endpoint(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        issues: dict[int, dict[str, Any]] = self.__dict__.setdefault("issues", {})
+        prefix = f"/repos/{self.owner}/{self.repo}"
+        if path == f"{prefix}/issues" and method == "GET":
+            state = query.get("state", ["open"])[0]
+            items = [
+                self.issue_json(i)
+                for _, i in sorted(issues.items())
+                if state == "all" or i["state"] == state
+            ]
+            return self._page(path, query, items)
+        if path == f"{prefix}/issues" and method == "POST":
+            if not isinstance(body, dict) or not body.get("title"):
+                return 422, {"message": "title is required"}, {}
+            number = self.add_issue(body["title"], body.get("body") or "", self.me)
+            return 201, self.issue_json(issues[number]), {}
+        hit = re.fullmatch(rf"{prefix}/issues/(\d+)", path)
+        if hit and method == "PATCH":
+            item = issues.get(int(hit[1]))
+            if item is None:
+                return 404, {"message": "Not Found"}, {}
+            for key in ("title", "body", "state"):
+                if key in (body or {}):
+                    item[key] = body[key]
+            item["updated_at"] = self.tick()
+            return 200, self.issue_json(item), {}
+        if hit and method == "GET" and int(hit[1]) in issues:
+            return 200, self.issue_json(issues[int(hit[1])]), {}
+        return None
+
+    # ------------------------------------------------------------------ (end of issues)
 
     def _page(
         self, path: str, query: dict[str, list[str]], items: list[Any]

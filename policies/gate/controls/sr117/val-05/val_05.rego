@@ -113,7 +113,7 @@ _band := object.get(lib.tier, "backtest_tolerance", {"amber": 0, "red": 0})
 
 deny contains result.violation(
 	rego.metadata.chain(),
-	sprintf("%s has dropped %.1f%% below its validated value (red band %.1f%%)", [metric, drop * 100, _band.red * 100]),
+	sprintf("%s has dropped %v%% below its validated value (red band %v%%)", [metric, _pct(drop), _pct(_band.red)]),
 	sprintf("$.monitoring.latest.metrics.%s", [metric]),
 	"open a model review: recalibrate, redevelop or restrict the model",
 ) if {
@@ -123,7 +123,7 @@ deny contains result.violation(
 
 warn contains result.violation(
 	rego.metadata.chain(),
-	sprintf("%s has dropped %.1f%% below its validated value (amber band %.1f%%)", [metric, drop * 100, _band.amber * 100]),
+	sprintf("%s has dropped %v%% below its validated value (amber band %v%%)", [metric, _pct(drop), _pct(_band.amber)]),
 	sprintf("$.monitoring.latest.metrics.%s", [metric]),
 	"watch the metric and prepare a review if the drop persists",
 ) if {
@@ -131,3 +131,6 @@ warn contains result.violation(
 	drop > _band.amber
 	drop <= _band.red
 }
+
+# _pct renders a fraction as a percentage with one decimal (sprintf's %f rejects integers).
+_pct(x) := round(x * 1000) / 10

@@ -1,0 +1,193 @@
+"""`mrm-gate monitor`: judge a production window against the model's monitoring plan.
+
+Exit codes: 0 ok (also warn, with the warnings printed; --fail-on-warn turns warn into 1),
+1 alert, 2 bad input (file and column named), 3 engine or GitHub error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from gate.errors import EXIT_DENIED, UsageError
+from gate.fileio import write_atomic
+
+
+def register(cli: click.Group) -> None:
+    """Add `monitor` to the CLI group."""
+    cli.add_command(monitor)
+
+
+_PATH = click.Path(path_type=Path, dir_okay=False)
+
+
+@click.command()
+@click.option("--bundle", "bundle_path", required=True, type=_PATH, help="The model's bundle.")
+@click.option("--baseline", "baseline_path", required=True, type=_PATH, help="Baseline sample.")
+@click.option("--current", "current_path", required=True, type=_PATH, help="Current window.")
+@click.option("--outcomes", "outcomes_path", type=_PATH, default=None, help="Matured outcomes.")
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=_PATH,
+    help="Where to write the bundle with monitoring.latest filled (atomically).",
+)
+@click.option("--report", "report_path", type=_PATH, default=None, help="Full figures as JSON.")
+@click.option("--baseline-id", default=None, help="Name of the baseline (default: file stem).")
+@click.option("--period-start", default=None, help="First day of the period (YYYY-MM-DD).")
+@click.option("--period-end", default=None, help="Last day of the period (YYYY-MM-DD).")
+@click.option(
+    "--as-of",
+    default=None,
+    help="Date or time outcomes are known at, for the label delay (default: --now).",
+)
+@click.option("--now", default=None, help="Evaluation time, RFC 3339 (default: now).")
+@click.option(
+    "--engine",
+    "compute_engine",
+    type=click.Choice(["numpy", "duckdb"]),
+    default="numpy",
+    show_default=True,
+    help="Where the stability bins are aggregated (duckdb runs the portable SQL).",
+)
+@click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
+@click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
+@click.option(
+    "--github",
+    "use_github",
+    is_flag=True,
+    help="Open or update one issue per alert kind and write the job summary "
+    "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_STEP_SUMMARY).",
+)
+@click.option("--fail-on-warn", is_flag=True, help="Exit 1 on warn as well as on alert.")
+@click.option("--policy", type=click.Path(path_type=Path), default=None, help="Policy dir/bundle.")
+@click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path))
+@click.option("--opa-bin", default=None, help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa).")
+def monitor(
+    bundle_path: Path,
+    baseline_path: Path,
+    current_path: Path,
+    outcomes_path: Path | None,
+    output_path: Path,
+    report_path: Path | None,
+    baseline_id: str | None,
+    period_start: str | None,
+    period_end: str | None,
+    as_of: str | None,
+    now: str | None,
+    compute_engine: str,
+    opa_url: str | None,
+    timeout: float,
+    use_github: bool,
+    fail_on_warn: bool,
+    policy: Path | None,
+    data_files: tuple[Path, ...],
+    opa_bin: str | None,
+) -> None:
+    """Compute PSI/CSI, AIR, outcome analysis and overrides for a window, write them into a
+    copy of the bundle as monitoring.latest and evaluate it at stage `monitoring`.
+
+    Exit codes: 0 ok or warn, 1 alert (or warn with --fail-on-warn), 2 bad input,
+    3 engine or GitHub error.
+    """
+    from gate._cli import _engine, _policy_source
+    from gate.decision import decision_from_policy
+    from gate.evidence import bundle_digest, load_bundle
+    from gate.monitor import evidence as ev
+    from gate.monitor.plan import read_plan
+    from gate.monitor.run import Options, compute, parse_time
+    from gate.monitor.tables import read_table
+    from gate.policy import PolicySource
+    from gate.policy_input import build_input, utc_now
+
+    if (period_start is None) != (period_end is None):
+        raise UsageError("give both --period-start and --period-end, or neither")
+    if period_start and period_end:
+        parse_time(period_start, "--period-start")
+        parse_time(period_end, "--period-end")
+        if period_end < period_start:
+            raise UsageError("--period-end is before --period-start")
+    if output_path.resolve() == bundle_path.resolve():
+        raise UsageError("--output must differ from --bundle: the input bundle is kept as is")
+    decided_at = now or utc_now()
+    parse_time(decided_at, "--now")
+    bundle = load_bundle(bundle_path)
+    plan = read_plan(bundle, str(bundle_path))
+    baseline = read_table(baseline_path, "baseline")
+    current = read_table(current_path, "current")
+    outcomes = read_table(outcomes_path, "outcomes") if outcomes_path else None
+    opts = Options(
+        baseline_id=baseline_id or baseline_path.name.split(".")[0],
+        computed_at=decided_at,
+        as_of=parse_time(as_of or decided_at, "--as-of"),
+        period=(period_start, period_end) if period_start and period_end else None,
+        engine=compute_engine,
+        baseline_path=baseline_path,
+        current_path=current_path,
+    )
+    result = compute(plan, baseline, current, outcomes, opts)
+    new_bundle = ev.monitored_bundle(bundle, result.latest, str(output_path))
+
+    source = _policy_source(policy, data_files) if not opa_url else PolicySource(Path("."))
+    engine = _engine(opa_url, opa_bin, source, timeout)
+    digest = bundle_digest(new_bundle)
+    policy_input = build_input(
+        new_bundle,
+        stage="monitoring",
+        digest=digest,
+        now=decided_at,
+        repository=os.environ.get("GITHUB_REPOSITORY", ""),
+    )
+    decision = decision_from_policy(
+        engine.evaluate(policy_input),
+        stage="monitoring",
+        bundle_digest=digest,
+        decided_at=decided_at,
+    )
+    verdict = ev.outcome(decision)
+    write_atomic(output_path, ev.bundle_text(new_bundle))
+    if report_path is not None:
+        report = {
+            **result.report,
+            "outcome": verdict,
+            "latest": result.latest,
+            "decision": decision.to_dict(),
+        }
+        write_atomic(report_path, json.dumps(report, indent=2, allow_nan=False) + "\n")
+
+    summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
+    click.echo(summary, nl=False)
+    if use_github:
+        _publish(plan.model_id, summary, decision)
+    click.echo(f"mrm-gate: monitoring {verdict}; bundle written to {output_path}", err=True)
+    if verdict == ev.ALERT or (verdict == ev.WARN and fail_on_warn):
+        sys.exit(EXIT_DENIED)
+    sys.exit(0)
+
+
+def _publish(model_id: str, summary: str, decision: object) -> None:
+    from gate.decision import Decision
+    from gate.github.client import GitHubSettings, make_client
+    from gate.github.report import append_step_summary
+    from gate.monitor.evidence import alerts_by_kind
+    from gate.monitor.issues import upsert_alert_issue
+
+    assert isinstance(decision, Decision)
+    if path := os.environ.get("GITHUB_STEP_SUMMARY"):
+        append_step_summary(Path(path), summary)
+    kinds = alerts_by_kind(decision)
+    if not kinds:
+        return
+    settings = GitHubSettings.from_env()
+    gh = make_client(settings)
+    for kind, items in kinds.items():
+        lines = [f"**{kind}** alert for model `{model_id}`:", ""]
+        lines += [f"- {v.get('control_id')}: {v.get('msg')}" for v in items]
+        body = "\n".join(lines) + "\n\n" + summary
+        action, number, url = upsert_alert_issue(gh, settings, model_id, kind, body)
+        click.echo(f"mrm-gate: {kind} alert issue #{number} {action} {url}".rstrip(), err=True)

@@ -1,0 +1,100 @@
+"""The stability aggregation as portable SQL.
+
+The SQL uses only ``CASE``, ``COUNT``, ``SUM``, ``GROUP BY``, ``LN`` and ``GREATEST``, which
+DuckDB, Spark SQL, Trino and BigQuery all accept, so data too large for one machine can be
+aggregated by a distributed engine with the same text: register the window as a table or
+view (``baseline`` and ``current``) and run :func:`psi_sql`. DuckDB runs it here
+(``mrm-gate monitor --engine duckdb``); docs/monitoring.md shows the Spark SQL form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gate.errors import UsageError
+from gate.monitor.stats import EPS
+
+
+def bin_case(column: str, edges: list[float], q: str = '"') -> str:
+    """``CASE`` giving the 0-based bin of ``column`` for frozen ``edges`` (same rule as
+    :func:`gate.monitor.stats.bin_index`)."""
+    col = f"{q}{column}{q}"
+    inner = edges[1:-1]
+    if not inner:
+        return "0"
+    whens = " ".join(f"WHEN {col} < {float(e)!r} THEN {i}" for i, e in enumerate(inner))
+    return f"CASE {whens} ELSE {len(inner)} END"
+
+
+def bin_counts_sql(table: str, column: str, edges: list[float], q: str = '"') -> str:
+    return f"SELECT {bin_case(column, edges, q)} AS bin, COUNT(*) AS n FROM {table} GROUP BY 1"
+
+
+def psi_sql(column: str, edges: list[float], q: str = '"') -> str:
+    """One row: the PSI of ``column`` between tables ``baseline`` and ``current``."""
+    bins = " UNION ALL ".join(f"SELECT {i} AS bin" for i in range(len(edges) - 1))
+    return f"""
+WITH bins AS ({bins}),
+b AS ({bin_counts_sql("baseline", column, edges, q)}),
+c AS ({bin_counts_sql("current", column, edges, q)}),
+shares AS (
+  SELECT bins.bin,
+         GREATEST(COALESCE(b.n, 0) / CAST((SELECT COUNT(*) FROM baseline) AS DOUBLE), {EPS!r}) AS e,
+         GREATEST(COALESCE(c.n, 0) / CAST((SELECT COUNT(*) FROM current) AS DOUBLE), {EPS!r}) AS a
+  FROM bins LEFT JOIN b ON b.bin = bins.bin LEFT JOIN c ON c.bin = bins.bin
+)
+SELECT SUM((a - e) * LN(a / e)) AS psi FROM shares""".strip()
+
+
+def _source(path: Path) -> str:
+    text = str(path).replace("'", "''")
+    if path.name.lower().endswith((".parquet", ".pq")):
+        return f"read_parquet('{text}')"
+    return f"read_csv_auto('{text}')"
+
+
+def duckdb_bin_counts(
+    baseline: Path, current: Path, columns: dict[str, list[float]]
+) -> dict[str, tuple[list[int], list[int]]]:
+    """Bin counts of every column in both files, aggregated by DuckDB over the files."""
+    try:
+        import duckdb
+    except ImportError:  # pragma: no cover - the monitoring extra installs it
+        raise UsageError(
+            "--engine duckdb needs duckdb", hint="pip install 'mrm-gate[monitoring]'"
+        ) from None
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"CREATE VIEW baseline AS SELECT * FROM {_source(baseline)}")
+        con.execute(f"CREATE VIEW current AS SELECT * FROM {_source(current)}")
+        out: dict[str, tuple[list[int], list[int]]] = {}
+        for column, edges in columns.items():
+            pair: list[list[int]] = []
+            for table in ("baseline", "current"):
+                counts = [0] * (len(edges) - 1)
+                rows: list[Any] = con.execute(bin_counts_sql(table, column, edges)).fetchall()
+                for b, n in rows:
+                    counts[int(b)] = int(n)
+                pair.append(counts)
+            out[column] = (pair[0], pair[1])
+        return out
+    finally:
+        con.close()
+
+
+def run_psi_duckdb(baseline: Path, current: Path, column: str, edges: list[float]) -> float:
+    """The whole PSI in SQL on DuckDB (what a distributed engine would run)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"CREATE VIEW baseline AS SELECT * FROM {_source(baseline)}")
+        con.execute(f"CREATE VIEW current AS SELECT * FROM {_source(current)}")
+        row = con.execute(psi_sql(column, edges)).fetchone()
+        return float(row[0]) if row else float("nan")
+    finally:
+        con.close()
+
+
+__all__ = ["bin_case", "bin_counts_sql", "duckdb_bin_counts", "psi_sql", "run_psi_duckdb"]
