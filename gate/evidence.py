@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from functools import lru_cache
@@ -25,6 +24,7 @@ VOLATILE_PATHS: tuple[tuple[str, ...], ...] = (
     ("collected", "ci", "run_id"),
     ("collected", "ci", "run_attempt"),
     ("collected", "ci", "run_number"),
+    ("change", "ci_run_id"),
 )
 
 
@@ -94,13 +94,21 @@ def load_bundle(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, 
 
 
 def digest_view(bundle: dict[str, Any]) -> dict[str, Any]:
-    """The bundle without its volatile facts: what the digest covers."""
-    view = copy.deepcopy(bundle)
+    """The bundle without its volatile facts: what the digest covers.
+
+    Only the objects on the way to a volatile fact are copied (shallowly); the rest is
+    shared with ``bundle``, which is never modified.
+    """
+    view = dict(bundle)
     for path in VOLATILE_PATHS:
-        node: Any = view
+        node: dict[str, Any] = view
         for key in path[:-1]:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict):
+            child = node.get(key)
+            if not isinstance(child, dict):
+                break
+            node[key] = child = dict(child)
+            node = child
+        else:
             node.pop(path[-1], None)
     return view
 
