@@ -36,7 +36,16 @@ def _fatal(err: GateError, verbose: bool) -> NoReturn:
 
 
 class _GateGroup(click.Group):
-    """Turns every GateError into its exit code and a message, in one place."""
+    """Turns every GateError into its exit code and a message, in one place, and loads the
+    commands of LAZY_COMMANDS on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            return lazy_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -286,27 +295,29 @@ def version(opa_bin: str | None, policy: Path | None) -> None:
     )
 
 
-# Command groups that live in their own modules register themselves here.
-def _register_commands() -> None:
+# Commands that live in modules of their own, by name. They are imported only when that
+# command runs, so `check` does not pay for PyGithub, numpy or the audit code at start-up.
+# tests/test_cli.py checks this table against what each module registers.
+LAZY_COMMANDS: dict[str, str] = {
+    "collect": "gate._cli_collect",
+    "validate": "gate._cli_collect",
+    "report": "gate._cli_github",
+    "reproduce": "gate._cli_examples",
+    "record": "gate._cli_audit",
+    "ledger": "gate._cli_audit",
+    "replay": "gate._cli_audit",
+    "docs": "gate._cli_audit",
+    "monitor": "gate._cli_monitor",
+}
+
+
+def lazy_command(name: str) -> click.Command:
+    """Import the module that defines ``name`` and return that command."""
     import importlib
 
-    for name in (
-        "gate._cli_collect",
-        "gate._cli_github",
-        "gate._cli_examples",
-        "gate._cli_audit",
-        "gate._cli_monitor",
-    ):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(cli)
-
-
-_register_commands()
+    holder = click.Group()
+    importlib.import_module(LAZY_COMMANDS[name]).register(holder)
+    return holder.commands[name]
 
 
 def main() -> None:

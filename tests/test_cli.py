@@ -198,3 +198,34 @@ def test_console_script_exit_codes(stage: str, expected: int) -> None:
         check=False,
     )
     assert proc.returncode == expected, proc.stderr
+
+
+def test_lazy_command_table_matches_the_modules() -> None:
+    """Every command a module registers is in LAZY_COMMANDS under that module, and back."""
+    import importlib
+
+    import click
+
+    from gate._cli import LAZY_COMMANDS
+
+    found: dict[str, str] = {}
+    for module in sorted(set(LAZY_COMMANDS.values())):
+        holder = click.Group()
+        importlib.import_module(module).register(holder)
+        found.update(dict.fromkeys(holder.commands, module))
+    assert found == LAZY_COMMANDS
+
+
+def test_check_does_not_import_the_other_commands() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from gate._cli import cli; "
+        f"r = CliRunner().invoke(cli, ['check', '--bundle', {CREDIT!r}, '--stage', 'merge', "
+        f"'--now', {NOW!r}]); "
+        "assert r.exit_code == 0, r.output; "
+        "heavy = {'gate.monitor', 'gate.audit', 'gate.collect', 'github', 'numpy'}; "
+        "assert not heavy & set(sys.modules), heavy & set(sys.modules); "
+        "h = CliRunner().invoke(cli, ['--help']); "
+        "assert 'monitor' in h.output and 'ledger' in h.output, h.output"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
