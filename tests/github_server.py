@@ -338,6 +338,8 @@ class GitHubServer:
         m = re.fullmatch
         if (reply := self._issues_endpoint(method, path, query, body)) is not None:
             return reply
+        if (reply := self._platform_endpoint(method, path, query)) is not None:
+            return reply
         if path == "/user":
             if self.user_endpoint_forbidden:
                 return 403, {"message": "Resource not accessible by integration"}, {}
@@ -540,6 +542,91 @@ class GitHubServer:
         return None
 
     # ------------------------------------------------------------------ (end of issues)
+
+    # ------------------------------------------------------------------ platform (collect)
+    # What `mrm-gate collect --github` reads: the protection of a branch
+    # (GET /repos/{o}/{r}/branches/{b}/protection, 404 "Branch not protected" when none) and
+    # the check runs of a commit (GET /repos/{o}/{r}/commits/{sha}/check-runs, paginated,
+    # including the runs created through POST /check-runs).
+
+    def protect(
+        self,
+        branch: str = "main",
+        *,
+        required_reviews: int | None = 2,
+        dismiss_stale: bool = True,
+        enforce_admins: bool = True,
+        checks: list[str] | None = None,
+        code_owners: bool = False,
+    ) -> None:
+        """Protect ``branch``; ``required_reviews=None`` leaves out the review rule."""
+        url = f"{self._repo_url()}/branches/{branch}/protection"
+        rule: dict[str, Any] = {
+            "url": url,
+            "enforce_admins": {"url": f"{url}/enforce_admins", "enabled": enforce_admins},
+            "required_linear_history": {"enabled": False},
+            "allow_force_pushes": {"enabled": False},
+        }
+        if checks is not None:
+            rule["required_status_checks"] = {
+                "url": f"{url}/required_status_checks",
+                "strict": True,
+                "contexts": list(checks),
+                "checks": [{"context": c, "app_id": 15368} for c in checks],
+            }
+        if required_reviews is not None:
+            rule["required_pull_request_reviews"] = {
+                "url": f"{url}/required_pull_request_reviews",
+                "dismiss_stale_reviews": dismiss_stale,
+                "require_code_owner_reviews": code_owners,
+                "required_approving_review_count": required_reviews,
+                "require_last_push_approval": False,
+            }
+        self.__dict__.setdefault("protections", {})[branch] = rule
+
+    def add_check(
+        self, sha: str, name: str, conclusion: str | None = "success", status: str = "completed"
+    ) -> dict[str, Any]:
+        """A check run of ``sha`` written by another workflow (unit tests, ...)."""
+        run_id = next(self._ids)
+        started = self.tick()
+        run = {
+            "id": run_id,
+            "name": name,
+            "head_sha": sha,
+            "status": status,
+            "conclusion": conclusion if status == "completed" else None,
+            "started_at": started,
+            "completed_at": self.tick() if status == "completed" else None,
+            "output": {"title": name, "summary": "", "text": None},
+            "annotations": [],
+            "calls": 1,
+        }
+        self.check_runs[run_id] = run
+        return run
+
+    def _platform_endpoint(
+        self, method: str, path: str, query: dict[str, list[str]]
+    ) -> tuple[int, Any, dict[str, str]] | None:
+        if method != "GET":
+            return None
+        prefix = f"/repos/{self.owner}/{self.repo}"
+        if hit := re.fullmatch(rf"{prefix}/branches/([^/]+)/protection", path):
+            rule = self.__dict__.get("protections", {}).get(hit[1])
+            if rule is None:
+                return 404, {"message": "Branch not protected"}, {}
+            return 200, rule, {}
+        if hit := re.fullmatch(rf"{prefix}/commits/([0-9a-f]{{40}})/check-runs", path):
+            runs = [
+                self.check_run_json(r)
+                for _, r in sorted(self.check_runs.items())
+                if r["head_sha"] == hit[1]
+            ]
+            status, items, headers = self._page(path, query, runs)
+            return status, {"total_count": len(runs), "check_runs": items}, headers
+        return None
+
+    # ------------------------------------------------------------------ (end of platform)
 
     def _page(
         self, path: str, query: dict[str, list[str]], items: list[Any]

@@ -10,6 +10,7 @@ Writes into OUT (default: out/ beside this file):
     datasets.json           -> data.datasets
     split.json              -> data.split
     threshold.json          -> model.decision_thresholds.value
+    threshold-commit.json   -> model.decision_thresholds.commit_sha (commit of the rule)
     testing.json            -> testing
     backtest.json           -> backtest
     benchmark.json          -> benchmark
@@ -499,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         split_doc["test_frozen_at"] = frozen[1]
     write_canonical(out / "split.json", split_doc)
     write_canonical(out / "threshold.json", threshold)
+    if frozen:  # the commit of config/thresholds.yml, whose rule set the threshold
+        write_canonical(out / "threshold-commit.json", frozen[0])
 
     # testing
     testing: dict[str, Any] = {

@@ -11,6 +11,7 @@ file):
     benchmark.json      -> benchmark
     fairness.json       -> fairness
     stability.json      -> monitoring.latest (score PSI and CSI, train vs holdout)
+    decision_threshold.json -> model.decision_thresholds (cutoff and the commit that set it)
     reproducibility.json-> reproducibility
     adverse_action.json -> adverse_action (reason-code coverage of declines)
     lda_search.json     alternatives tried in the less-discriminatory-alternative search
@@ -598,6 +599,10 @@ def main(argv: list[str] | None = None) -> int:
         testing["thresholds"] = {
             k: v | {"defined_at": when, "defined_in_commit": sha} for k, v in cfg["testing"].items()
         }
+        # The decision cutoff, with the commit of config/thresholds.yml that set it.
+        write_canonical(
+            out / "decision_threshold.json", {"value": cfg["decision_cutoff"], "commit_sha": sha}
+        )
     else:
         print("pipeline: config/thresholds.yml is not committed; testing.thresholds omitted")
     write_canonical(out / "testing.json", testing)

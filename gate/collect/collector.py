@@ -24,9 +24,11 @@ from gate.collect.git import base_from_env, git_facts
 from gate.collect.hashing import ProgressFactory, sha256_bytes, sha256_file
 from gate.collect.mlflow import parse_run
 from gate.collect.paths import repo_relative, resolve_in_repo
+from gate.collect.platform import platform_facts
 from gate.errors import EvidenceError, Problem, UsageError
 from gate.evidence import API_VERSION, bundle_digest, schema_problems
 from gate.fileio import canonical_json, parse_json, parse_yaml, read_text
+from gate.github.client import GitHubSettings
 
 BUNDLE_SCHEMA = "evidence-bundle.schema.json"
 
@@ -40,8 +42,21 @@ SECTIONS = (
 
 # Keys only the gate may write: a value in a developer file never satisfies them.
 RESERVED = ("apiVersion", "approvals", "collected", "provenance")
-# Identity fields inside declared sections that are collected (GitHub logins of authors).
-COLLECTED_ONLY: tuple[tuple[str, ...], ...] = (("change", "author_ids"),)
+# Fields inside declared sections that the gate collects itself (git, the CI environment,
+# the GitHub API): who wrote the change, which commit, which CI run and its checks, and the
+# branch protection. A developer or platform file that sets one is refused.
+COLLECTED_ONLY: tuple[tuple[str, ...], ...] = (
+    ("change", "author_ids"),
+    ("change", "commit_sha"),
+    ("change", "first_commit_at"),
+    ("change", "ci_run_id"),
+    ("change", "ci_commit_sha"),
+    ("change", "required_checks"),
+    ("change", "tests_passed"),
+    ("security", "branch_protection"),
+    ("artifact", "commit_sha"),
+    ("reproducibility", "git_commit"),
+)
 
 
 def render_path(parts: tuple[str, ...]) -> str:
@@ -63,6 +78,7 @@ class CollectOptions:
     env: Mapping[str, str] = field(default_factory=dict)
     now: str | None = None
     progress: ProgressFactory | None = None
+    github: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,8 +220,9 @@ class _Run:
                     Problem(
                         rel,
                         "$" + render_path(forbidden)[len(render_path(prefix)) :],
-                        f"{render_path(forbidden)} is collected by the gate from git and GitHub; "
-                        "a developer file cannot set it",
+                        f"{render_path(forbidden)} is collected by the gate itself (git, the CI "
+                        "environment, the GitHub API with collect --github); a file in the "
+                        "repository cannot set it",
                         "remove it from the file",
                     )
                 )
@@ -363,7 +380,12 @@ def collect(options: CollectOptions) -> CollectResult:
 
     for index, rel in enumerate(config.documentation):
         run.guard(rel, partial(run.documentation, index, rel))
-    for kind, items in (("metrics", config.metrics), ("validation", config.validation)):
+    # Platform-team outputs (access review, scans, runbook...) are recorded as kind "other".
+    for kind, items in (
+        ("metrics", config.metrics),
+        ("validation", config.validation),
+        ("other", config.platform),
+    ):
         for item in items:
             run.guard(item.path, partial(run.mapped, kind, item.path, item.section, item.json_path))
     run.artefacts()
@@ -397,16 +419,36 @@ def collect(options: CollectOptions) -> CollectResult:
         out_real = options.output.absolute().resolve()
         if out_real.is_relative_to(root):
             exclude.append(repo_relative(root, out_real))
-    git = git_facts(root, base=base_from_env(options.base, options.env), exclude=exclude)
+    settings = GitHubSettings.from_env(dict(options.env)) if options.github else None
+    base = base_from_env(options.base, options.env)
+    git = git_facts(root, base=base, exclude=exclude)
     collected_origin = _Origin("(collected: git)", "$")
     out.put(("reproducibility", "git_commit"), git.commit, collected_origin)
-    if out.has("change"):
+    if out.has("change") or options.github:
         out.put(("change", "commit_sha"), git.commit, collected_origin)
+    if git.first_commit_at:
+        out.put(("change", "first_commit_at"), git.first_commit_at, collected_origin)
+    ci = ci_facts(options.env)
+    ci_origin = _Origin("(collected: CI environment)", "$")
+    if "run_id" in ci:
+        out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
+    if "sha" in ci:
+        out.put(("change", "ci_commit_sha"), ci["sha"], ci_origin)
+    if settings is not None:
+        facts = platform_facts(
+            settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
+        )
+        api_origin = _Origin("(collected: GitHub API)", "$")
+        out.put(("security", "branch_protection"), facts.branch_protection, api_origin)
+        out.put(("change", "required_checks"), facts.required_checks, api_origin)
+        out.put(("change", "tests_passed"), facts.tests_passed, api_origin)
+        if facts.author_ids:
+            out.put(("change", "author_ids"), facts.author_ids, api_origin)
     if out.has("artifact", "digest"):
         out.put(("artifact", "commit_sha"), git.commit, collected_origin)
     out.doc["collected"] = {
         "git": git.to_json(),
-        "ci": ci_facts(options.env),
+        "ci": ci,
         "collected_at": options.now or utc_now(),
     }
     out.origins["$.collected"] = _Origin("(collected: git and CI environment)", "$")

@@ -40,6 +40,7 @@ class CollectConfig:
     documentation: tuple[str, ...]
     metrics: tuple[MappedFile, ...]
     validation: tuple[MappedFile, ...]
+    platform: tuple[MappedFile, ...]
     artefacts: tuple[Artefact, ...]
     dvc: tuple[str, ...]
     mlflow_run: str | None
@@ -69,6 +70,7 @@ def parse_config(doc: Any, label: str) -> CollectConfig:
         documentation=tuple(doc.get("documentation", [])),
         metrics=_mapped(doc.get("metrics", []), "metrics"),
         validation=_mapped(doc.get("validation", []), "validation"),
+        platform=_mapped(doc.get("platform", []), "platform"),
         artefacts=tuple(
             Artefact(a["path"], a["role"], f"$.artefacts[{n}].path")
             for n, a in enumerate(doc.get("artefacts", []))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from collections.abc import Mapping
@@ -38,6 +39,9 @@ class GitFacts:
     change_range: str | None = None
     authors: tuple[Identity, ...] = field(default_factory=tuple)
     committers: tuple[Identity, ...] = field(default_factory=tuple)
+    # Earliest author or committer time of the change range (UTC, RFC 3339); None without
+    # a base, when the first commit of the change is unknown. Not part of ``to_json``.
+    first_commit_at: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"commit": self.commit, "tree_clean": self.tree_clean}
@@ -113,6 +117,16 @@ def _identities(git: _Git, rev_args: list[str]) -> tuple[list[Identity], list[Id
     return sorted(authors, key=order), sorted(committers, key=order)
 
 
+def _first_commit_at(git: _Git, rev_range: str) -> str | None:
+    """The earliest author or committer time in ``rev_range``: when work on it started."""
+    out = git.run("log", "--no-mailmap", "--format=%at %ct", rev_range, "--").stdout
+    stamps = [int(s) for line in out.splitlines() for s in line.split() if s.isdigit()]
+    if not stamps:
+        return None
+    when = dt.datetime.fromtimestamp(min(stamps), dt.UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def git_facts(repo: Path, *, base: str | None, exclude: list[str] | None = None) -> GitFacts:
     """Collect HEAD, tree cleanliness and the identities of the change range.
 
@@ -144,7 +158,14 @@ def git_facts(repo: Path, *, base: str | None, exclude: list[str] | None = None)
             )
         start = mb.stdout.strip()
         authors, committers = _identities(git, [f"{start}..{head}"])
-        return GitFacts(head, clean, f"{start}..{head}", tuple(authors), tuple(committers))
+        return GitFacts(
+            head,
+            clean,
+            f"{start}..{head}",
+            tuple(authors),
+            tuple(committers),
+            _first_commit_at(git, f"{start}..{head}"),
+        )
     authors, committers = _identities(git, ["-1", head])
     return GitFacts(head, clean, None, tuple(authors), tuple(committers))
 

