@@ -65,10 +65,13 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     from gate.audit import docs_pack
     from gate.audit.ledger import Anchor, Ledger
     from gate.audit.record import (
+        CanonicalInput,
         build_record,
         differences,
         evaluate_with_input,
         policy_info,
+        split_standalone,
+        standalone,
     )
     from gate.audit.replay import replay as run_replay
     from gate.engine.local import LocalOpaEngine
@@ -181,9 +184,10 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             rec = build_record(decision, policy_input, info, recorded_at=utc_now(), env=os.environ)
         except ValueError as exc:
             raise EngineError(f"cannot build a sound decision record: {exc}") from exc
-        entry = Ledger(ledger_path).append(rec)
+        entry = Ledger(ledger_path).append(rec, policy_input)
         if output is not None:
-            write_atomic(output, json.dumps(rec, indent=2, sort_keys=True) + "\n")
+            doc = standalone(rec, policy_input)
+            write_atomic(output, json.dumps(doc, indent=2, sort_keys=True) + "\n")
         verdict = "allowed" if decision.allow else "denied"
         click.echo(
             f"mrm-gate: {verdict} at {decision.stage}; recorded as {ledger_path} "
@@ -211,8 +215,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if result.ok:
             last = result.count - 1
             click.echo(
-                f"ledger {ledger_path}: intact, {result.count} record(s); "
-                f"head {last}:{result.head_hash}"
+                f"ledger {ledger_path}: intact, {result.count} record(s), "
+                f"{result.inputs} stored input(s); head {last}:{result.head_hash}"
             )
             click.echo("publish the head where the ledger's writers cannot change it, and pass it")
             click.echo("back later with --anchor to prove nothing before it was rewritten.")
@@ -238,10 +242,17 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     def ledger_show(ledger_path: Path, model_id: str, fmt: str) -> None:
         """A model's history: versions, stages, verdicts, when, on whose approval."""
         rows = []
-        for entry in Ledger(ledger_path).entries():
+        book = Ledger(ledger_path)
+        inputs: dict[str, CanonicalInput] = {}
+        for entry in book.entries():
             rec = entry.record
             if rec.get("model", {}).get("id") != model_id:
                 continue
+            digest = str(rec.get("input_digest"))
+            if digest not in inputs:
+                inputs[digest] = book.input_of(entry)
+            context = inputs[digest].value.get("context") or {}
+            pull = context.get("pull_request") or {}
             approvals = [
                 f"{a['role']}: {', '.join(a['satisfied_by']) or 'MISSING'}"
                 for a in rec.get("approvals", [])
@@ -254,6 +265,10 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                     "allowed": rec["allow"],
                     "decided_at": rec["decision"]["decided_at"],
                     "bundle_digest": rec["bundle_digest"],
+                    "input_digest": digest,
+                    "repository": context.get("repository") or None,
+                    "pull_request": pull.get("number"),
+                    "head_sha": pull.get("head_sha"),
                     "approvals": approvals,
                     "ci_run": rec["ci"]["run_url"],
                 }
@@ -275,6 +290,11 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 f"{r['decided_at']:<21} bundle {str(r['bundle_digest'])[7:23]}"
             )
             click.echo(f"        approvals: {'; '.join(r['approvals']) or 'none required'}")
+            if r["pull_request"] is not None:
+                click.echo(
+                    f"        pull request: {r['repository'] or '?'}#{r['pull_request']} "
+                    f"at {r['head_sha'] or '?'}"
+                )
             if r["ci_run"]:
                 click.echo(f"        CI run: {r['ci_run']}")
 
@@ -284,7 +304,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         "record_path",
         type=click.Path(path_type=Path),
         default=None,
-        help="A decision record file (record --output), or a ledger entry.",
+        help="A decision record file (record --output), or a ledger entry (its input is then "
+        "read from the input store of --ledger).",
     )
     @click.option("--index", type=int, default=None, help="Replay this record of the ledger.")
     @_ledger_option
@@ -307,18 +328,32 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         """
         if (record_path is None) == (index is None):
             raise UsageError("pass exactly one of --record FILE or --index N")
+        book = Ledger(ledger_path)
         if record_path is not None:
-            rec = _load_json(record_path)
-            if set(rec) == {"index", "prev_hash", "record", "hash"}:
-                rec = rec["record"]
+            doc = _load_json(record_path)
+            if set(doc) == {"index", "prev_hash", "record", "hash"} and isinstance(
+                doc["record"], dict
+            ):
+                doc = doc["record"]
+            try:
+                rec, policy_input = split_standalone(doc)
+            except ValueError as exc:
+                raise UsageError(
+                    f"{record_path}: not a decision record: {exc}",
+                    hint="pass a file written by `mrm-gate record --output`",
+                ) from None
+            if policy_input is None:
+                # A bare ledger record: its input is in the ledger's input store.
+                policy_input = book.inputs.load(rec.get("input_digest", ""))
             where = str(record_path)
         else:
             assert index is not None
-            rec = Ledger(ledger_path).get(index).record
+            found = book.get(index)
+            rec, policy_input = found.record, book.input_of(found)
             where = f"{ledger_path} record {index}"
         source = _policy_source(policy, data_files)
         engine = LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
-        result = run_replay(rec, engine, source.revision())
+        result = run_replay(rec, policy_input, engine, source.revision())
         click.echo(f"replaying {where}: {rec['model']['id']} {rec['model']['version']}")
         click.echo(f"  stage {rec['stage']}, recorded as {'allowed' if rec['allow'] else 'denied'}")
         click.echo(f"  recorded policy revision {result.recorded_revision}")

@@ -1,18 +1,26 @@
 """An append-only, hash-chained ledger of decision records in a JSON-lines file.
 
-Each line is one entry ``{"index", "prev_hash", "record", "hash"}``. ``hash`` is the sha256
-of the canonical JSON of ``{"index", "prev_hash", "record"}`` and ``prev_hash`` is the
-previous entry's ``hash`` (64 zeros for the first). Appends hold an exclusive ``flock`` on
-the ledger file, so several processes may append at once. After each append the head
-(record count and last hash) is written beside the ledger in ``<ledger>.head``.
+Each line is one entry ``{"hash", "index", "prev_hash", "record"}`` in canonical JSON.
+``hash`` is the sha256 of the canonical JSON of ``{"index", "prev_hash", "record"}`` and
+``prev_hash`` is the previous entry's ``hash`` (64 zeros for the first). Because keys are
+sorted, that hashed text is the line itself without its leading ``"hash":"...",`` member,
+so verifying hashes the bytes as read instead of encoding the record again.
+
+The policy input of each record is kept once, content-addressed, in the directory
+``<ledger>.inputs/`` as ``<sha256 hex>.json`` (its canonical JSON); the record names it by
+``input_digest``. Appends hold an exclusive ``flock`` on the ledger file, write the input
+(atomically, unless an identical one is already there), then the line, then the head
+(record count and last hash) in ``<ledger>.head``. So several processes may append at
+once, and a line never names an input that is not already stored.
 
 What the chain detects and what it cannot (there is no secret key, by design: anyone can
 verify a ledger without being able to sign one):
 
 * an edited record (its hash no longer matches), an edited-and-rehashed record (the next
   entry's ``prev_hash`` breaks), a deleted, inserted or reordered record (indexes and
-  links break), a cut-off last line (not JSON), a record whose content contradicts itself
-  (``gate.audit.record.record_problems``);
+  links break), a cut-off last line (not JSON), a stored input missing or altered (its
+  bytes no longer hash to the digest the record names), a record whose content
+  contradicts itself or its input (``gate.audit.record.consistency_problems``);
 * records cut from the end, or forged onto the end, are caught by the head file only if
   whoever changed the ledger did not also rewrite the head file. Against someone who can
   rewrite both, publish the head (``ledger verify`` prints it) somewhere they cannot write
@@ -31,13 +39,22 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from gate.audit.record import record_problems
+from gate.audit.record import (
+    DIGEST,
+    CanonicalInput,
+    InputFacts,
+    consistency_problems,
+    record_problems,
+)
 from gate.errors import UsageError
 from gate.fileio import canonical_json, write_atomic
 
 GENESIS = "0" * 64
+_HASH_PREFIX = b'{"hash":"'
+_BODY_AT = len(_HASH_PREFIX) + 64 + 2  # after '{"hash":"<64 hex>",'
+_ENTRY_KEYS = {"index", "prev_hash", "record", "hash"}
 
 
 class LedgerError(UsageError):
@@ -49,8 +66,95 @@ def entry_hash(index: int, prev_hash: str, record: Any) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
+def entry_line(index: int, prev_hash: str, record_json: bytes) -> tuple[str, bytes]:
+    """The hash and the line (with its newline) of an entry, from the record's canonical
+    JSON, encoded once: the hashed body and the line share the same bytes."""
+    body = b'{"index":%d,"prev_hash":"%s","record":%s}' % (
+        index,
+        prev_hash.encode("ascii"),
+        record_json,
+    )
+    digest = hashlib.sha256(body).hexdigest()
+    return digest, _HASH_PREFIX + digest.encode("ascii") + b'",' + body[1:] + b"\n"
+
+
 def head_path(ledger: Path) -> Path:
     return ledger.with_name(ledger.name + ".head")
+
+
+def inputs_path(ledger: Path) -> Path:
+    return ledger.with_name(ledger.name + ".inputs")
+
+
+class InputStore:
+    """Policy inputs stored by content: ``<directory>/<sha256 hex>.json``, canonical JSON."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path_for(self, digest: Any) -> Path:
+        if not isinstance(digest, str) or not DIGEST.fullmatch(digest):
+            raise LedgerError(f"input_digest {digest!r} is not sha256:<64 hex digits>")
+        return self.directory / f"{digest.removeprefix('sha256:')}.json"
+
+    def put(self, item: CanonicalInput) -> bool:
+        """Store ``item`` unless the identical bytes are already there; True if written.
+
+        A stored file whose bytes differ (altered or half-restored) is replaced, since
+        the content a digest names is fixed.
+        """
+        path = self.path_for(item.digest)
+        try:
+            if path.read_bytes() == item.data:
+                return False
+        except FileNotFoundError:
+            pass
+        write_atomic(path, item.data)
+        fd = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the new name is durable before the line that names it
+        finally:
+            os.close(fd)
+        return True
+
+    def load(self, digest: Any) -> CanonicalInput:
+        """The stored input named by ``digest``; raise when it is missing or altered."""
+        item, problem = self._read(digest)
+        if item is None:
+            raise LedgerError(problem, hint="run `mrm-gate ledger verify`")
+        return item
+
+    def _read(self, digest: Any) -> tuple[CanonicalInput | None, str]:
+        path = self.path_for(digest)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None, f"its stored input {path} is missing"
+        except OSError as exc:
+            return None, f"its stored input {path} cannot be read: {exc.strerror}"
+        try:
+            item = CanonicalInput.parse(data)
+        except ValueError:
+            return None, f"its stored input {path} is not a JSON object (altered)"
+        if item.digest != digest:
+            return None, f"its stored input {path} does not hash to its digest (altered)"
+        return item, ""
+
+    def facts(self, digest: Any, cache: dict[str, InputFacts | str]) -> InputFacts | str:
+        """The facts of the input named by ``digest``, or why there are none.
+
+        Each distinct input is read, hashed and parsed once per ``cache``.
+        """
+        key = digest if isinstance(digest, str) else repr(digest)
+        found = cache.get(key)
+        if found is None:
+            try:
+                item, problem = self._read(digest)
+            except LedgerError as exc:
+                item, problem = None, exc.message
+            found = InputFacts.of(item) if item is not None else problem
+            cache[key] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -78,6 +182,7 @@ class Verification:
 
     count: int = 0
     head_hash: str = GENESIS
+    inputs: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -97,35 +202,55 @@ class Entry:
     hash: str
 
 
-def _parse_line(line: bytes, position: int) -> tuple[Entry | None, list[str]]:
+def _read_entry(line: bytes) -> tuple[Entry | None, str, bool]:
+    """Parse one line (without its newline): (entry, problem, whether it matches its hash).
+
+    The hash is checked on the bytes as read when the line has the canonical layout (the
+    normal case: no re-encoding); otherwise, or when that fails, on the canonical JSON of
+    the parsed entry, which is the definition.
+    """
     try:
-        raw = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, ["not a valid JSON entry (edited or cut off)"]
-    if not isinstance(raw, dict) or set(raw) != {"index", "prev_hash", "record", "hash"}:
-        return None, ["not a ledger entry (needs exactly index, prev_hash, record, hash)"]
+        raw = json.loads(line)
+    except ValueError:  # includes UnicodeDecodeError
+        return None, "not a valid JSON entry (edited or cut off)", False
+    if not isinstance(raw, dict) or set(raw) != _ENTRY_KEYS:
+        return None, "not a ledger entry (needs exactly index, prev_hash, record, hash)", False
     index, prev, record, digest = raw["index"], raw["prev_hash"], raw["record"], raw["hash"]
-    if not isinstance(index, int) or not isinstance(prev, str) or not isinstance(digest, str):
-        return None, ["index, prev_hash or hash has the wrong type"]
+    if (
+        not isinstance(index, int)
+        or isinstance(index, bool)
+        or not isinstance(prev, str)
+        or not isinstance(digest, str)
+    ):
+        return None, "index, prev_hash or hash has the wrong type", False
     if not isinstance(record, dict):
-        return None, ["record is not an object"]
-    return Entry(index, prev, record, digest), []
+        return None, "record is not an object", False
+    entry = Entry(index, prev, record, digest)
+    if line[: len(_HASH_PREFIX)] == _HASH_PREFIX and line[_BODY_AT - 2 : _BODY_AT] == b'",':
+        stated = line[len(_HASH_PREFIX) : _BODY_AT - 2]
+        hasher = hashlib.sha256(b"{")
+        hasher.update(memoryview(line)[_BODY_AT:])
+        if stated == digest.encode("ascii", "replace") and hasher.hexdigest() == digest:
+            return entry, "", True
+    return entry, "", entry_hash(index, prev, record) == digest
 
 
 class Ledger:
-    """A ledger file. Nothing is ever rewritten; entries are only appended."""
+    """A ledger file and its input store. Nothing is ever rewritten; entries are appended."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.inputs = InputStore(inputs_path(path))
 
     # ------------------------------------------------------------------ appending
-    def append(self, record: dict[str, Any]) -> Entry:
-        """Append ``record`` under an exclusive lock; return the new entry."""
-        problems = record_problems(record)
+    def append(self, record: dict[str, Any], policy_input: CanonicalInput) -> Entry:
+        """Store the input, then append ``record`` under an exclusive lock."""
+        problems = record_problems(record, policy_input)
         if problems:
             raise LedgerError(
                 "refusing to append an inconsistent decision record: " + "; ".join(problems)
             )
+        record_json = canonical_json(record)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
@@ -140,23 +265,28 @@ class Ledger:
                 last = self._last_entry(fh)
                 index = 0 if last is None else last.index + 1
                 prev = GENESIS if last is None else last.hash
-                entry = Entry(index, prev, record, entry_hash(index, prev, record))
-                line = canonical_json(
-                    {"index": index, "prev_hash": prev, "record": record, "hash": entry.hash}
-                )
+                try:
+                    self.inputs.put(policy_input)
+                except OSError as exc:
+                    raise LedgerError(
+                        f"cannot store the policy input in {self.inputs.directory}: "
+                        f"{exc.strerror}; nothing was appended",
+                        hint="check that directory and its permissions",
+                    ) from exc
+                digest, line = entry_line(index, prev, record_json)
                 fh.seek(0, os.SEEK_END)
-                fh.write(line + b"\n")
+                fh.write(line)
                 fh.flush()
                 os.fsync(fh.fileno())
                 write_atomic(
                     head_path(self.path),
-                    json.dumps({"count": index + 1, "hash": entry.hash}) + "\n",
+                    json.dumps({"count": index + 1, "hash": digest}) + "\n",
                 )
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        return entry
+        return Entry(index, prev, record, digest)
 
-    def _last_entry(self, fh: Any) -> Entry | None:
+    def _last_entry(self, fh: BinaryIO) -> Entry | None:
         """The last entry, read backwards from the end; refuse a damaged tail."""
         end = fh.seek(0, os.SEEK_END)
         if end == 0:
@@ -174,8 +304,8 @@ class Ledger:
             fh.seek(pos)
             tail = fh.read(step) + tail
         line = tail.rsplit(b"\n", 1)[-1] if b"\n" in tail else tail
-        entry, problems = _parse_line(line, -1)
-        if entry is None or entry.hash != entry_hash(entry.index, entry.prev_hash, entry.record):
+        entry, _, intact = _read_entry(line)
+        if entry is None or not intact:
             raise LedgerError(
                 f"the last entry of the ledger {self.path} is damaged; nothing was appended",
                 hint="run `mrm-gate ledger verify` to see where",
@@ -183,9 +313,10 @@ class Ledger:
         return entry
 
     # ------------------------------------------------------------------ reading
-    def _lines(self) -> list[bytes]:
+    def _lines(self) -> Iterator[bytes]:
+        """The lines, without their newlines, streamed (a ledger may be gigabytes)."""
         try:
-            data = self.path.read_bytes()
+            fh = self.path.open("rb")
         except FileNotFoundError:
             raise LedgerError(
                 f"ledger not found: {self.path}",
@@ -193,23 +324,23 @@ class Ledger:
             ) from None
         except OSError as exc:
             raise LedgerError(f"cannot read the ledger {self.path}: {exc.strerror}") from exc
-        if not data:
-            return []
-        lines = data.split(b"\n")
-        if lines[-1] == b"":
-            lines.pop()
-        return lines
+        with fh:
+            try:
+                for line in fh:
+                    yield line[:-1] if line.endswith(b"\n") else line
+            except OSError as exc:
+                raise LedgerError(f"cannot read the ledger {self.path}: {exc.strerror}") from exc
 
     def entries(self) -> Iterator[Entry]:
         """Every entry whose own hash is sound; raise on the first that is not."""
         for position, line in enumerate(self._lines()):
-            entry, problems = _parse_line(line, position)
+            entry, problem, intact = _read_entry(line)
             if entry is None:
                 raise LedgerError(
-                    f"ledger {self.path}: record {position}: {problems[0]}",
+                    f"ledger {self.path}: record {position}: {problem}",
                     hint="run `mrm-gate ledger verify`",
                 )
-            if entry.hash != entry_hash(entry.index, entry.prev_hash, entry.record):
+            if not intact:
                 raise LedgerError(
                     f"ledger {self.path}: record {position} does not match its hash",
                     hint="run `mrm-gate ledger verify`",
@@ -222,18 +353,38 @@ class Ledger:
                 return entry
         raise LedgerError(f"ledger {self.path} has no record {index}")
 
+    def input_of(self, entry: Entry) -> CanonicalInput:
+        """The stored policy input of ``entry``; raise when it is missing or altered."""
+        try:
+            return self.inputs.load(entry.record.get("input_digest"))
+        except LedgerError as exc:
+            raise LedgerError(
+                f"ledger {self.path}: record {entry.index}: {exc.message}",
+                hint="run `mrm-gate ledger verify`; restore the input store "
+                f"({self.inputs.directory}) from the copy kept with the ledger",
+            ) from None
+
     # ------------------------------------------------------------------ verifying
     def verify(self, anchors: tuple[Anchor, ...] = ()) -> Verification:
-        """Check every link, every hash, every record, the head file and the anchors."""
+        """Check every link and hash, each stored input, every record's consistency, the
+        head file and the anchors.
+
+        Records are not validated against the JSON schema again: each was validated
+        before it was appended, and its hash binds it to what was validated (see
+        docs/audit.md). A record whose hash fails is reported as edited and not examined
+        further; its content is not the one that was recorded.
+        """
         result = Verification()
-        lines = self._lines()
-        hashes: list[str] = []
+        wanted = {a.index for a in anchors}
+        anchored: dict[int, str] = {}
+        facts_cache: dict[str, InputFacts | str] = {}
         prev = GENESIS
-        for position, line in enumerate(lines):
-            entry, problems = _parse_line(line, position)
+        count = 0
+        for position, line in enumerate(self._lines()):
+            count = position + 1
+            entry, problem, intact = _read_entry(line)
             if entry is None:
-                result.problems.extend((position, p) for p in problems)
-                hashes.append("")
+                result.problems.append((position, problem))
                 prev = ""
                 continue
             if entry.index != position:
@@ -253,26 +404,36 @@ class Ledger:
                         "inserted or reordered)",
                     )
                 )
-            if entry.hash != entry_hash(entry.index, entry.prev_hash, entry.record):
-                result.problems.append((position, "content edited: it no longer matches its hash"))
-            result.problems.extend(
-                (position, f"record is inconsistent ({p})") for p in record_problems(entry.record)
-            )
-            hashes.append(entry.hash)
+            if position in wanted:
+                anchored[position] = entry.hash
             prev = entry.hash
-        result.count = len(lines)
-        result.head_hash = hashes[-1] if hashes else GENESIS
+            result.head_hash = entry.hash
+            if not intact:
+                result.problems.append((position, "content edited: it no longer matches its hash"))
+                continue
+            facts = self.inputs.facts(entry.record.get("input_digest"), facts_cache)
+            if isinstance(facts, str):
+                result.problems.append((position, facts))
+                continue
+            result.problems.extend(
+                (position, f"record is inconsistent ({p})")
+                for p in consistency_problems(entry.record, facts)
+            )
+        result.count = count
+        result.inputs = sum(1 for f in facts_cache.values() if not isinstance(f, str))
+        if count and prev == "":
+            result.head_hash = ""
         self._check_head(result)
         for anchor in anchors:
-            if anchor.index >= len(hashes):
+            if anchor.index >= count:
                 result.problems.append(
                     (
-                        len(hashes),
+                        count,
                         f"published anchor {anchor.index} is beyond the last record: "
                         "records were cut from the end",
                     )
                 )
-            elif hashes[anchor.index] != anchor.hash:
+            elif anchored.get(anchor.index) != anchor.hash:
                 result.problems.append(
                     (anchor.index, "does not match the published anchor: history was rewritten")
                 )

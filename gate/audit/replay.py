@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gate.audit.record import differences, record_problems
+from gate.audit.record import CanonicalInput, differences, record_problems
 from gate.decision import decision_from_policy
 from gate.engine.interface import PolicyEngine
 from gate.errors import UsageError
@@ -37,26 +37,30 @@ class Replay:
         return self.same_revision and self.same_decision
 
 
-def replay(record: dict[str, Any], engine: PolicyEngine, current_revision: str) -> Replay:
+def replay(
+    record: dict[str, Any],
+    policy_input: CanonicalInput,
+    engine: PolicyEngine,
+    current_revision: str,
+) -> Replay:
     """Evaluate the record's input again and compare the decisions.
 
     ``current_revision`` is the revision of the policies at hand; the engine's own report
     of it wins when it gives one (a bundle or a server).
     """
-    problems = record_problems(record)
+    problems = record_problems(record, policy_input)
     if problems:
         raise UsageError(
             "the decision record is not sound, so it cannot be replayed: " + "; ".join(problems),
             hint="run `mrm-gate ledger verify` on the ledger it came from",
         )
     recorded = record["decision"]
-    policy_input = record["input"]
-    result = engine.evaluate(policy_input)
+    result = engine.evaluate(policy_input.value)
     decision = decision_from_policy(
         result,
         stage=record["stage"],
         bundle_digest=record["bundle_digest"],
-        decided_at=policy_input["context"]["now"],
+        decided_at=policy_input.value["context"]["now"],
     )
     replayed = decision.to_dict()
     return Replay(

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from conftest import NOW, ROOT, asset
-from gate.audit.record import build_record, evaluate_with_input, policy_info
+from gate.audit.record import (
+    CanonicalInput,
+    build_record,
+    evaluate_with_input,
+    policy_info,
+    standalone,
+)
 from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import OpaBinary
 from gate.evidence import bundle_digest, load_bundle
@@ -42,7 +48,7 @@ def approvals_for(bundle: dict[str, Any], required: list[dict[str, Any]]) -> lis
     return out
 
 
-def make_record(
+def make_pair(
     opa: OpaBinary,
     policies: PolicySource,
     name: str,
@@ -50,8 +56,8 @@ def make_record(
     *,
     approve: bool = True,
     env: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """Evaluate a bundle asset at ``stage`` and build its decision record.
+) -> tuple[dict[str, Any], CanonicalInput]:
+    """Evaluate a bundle asset at ``stage``: its decision record and its policy input.
 
     With ``approve``, the approvals the policy asks for are supplied, so a complete bundle
     is allowed at production too.
@@ -65,7 +71,21 @@ def make_record(
             path, stage, engine, now=NOW, approvals=approvals
         )
     info = policy_info(policies, decision.policy_revision)
-    return build_record(decision, policy_input, info, recorded_at=NOW, env=env or {})
+    record = build_record(decision, policy_input, info, recorded_at=NOW, env=env or {})
+    return record, policy_input
+
+
+def make_record(
+    opa: OpaBinary,
+    policies: PolicySource,
+    name: str,
+    stage: str,
+    *,
+    approve: bool = True,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Like :func:`make_pair`, as one standalone record file (the input inside)."""
+    return standalone(*make_pair(opa, policies, name, stage, approve=approve, env=env))
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Any:

@@ -9,32 +9,46 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_support import entry, make_record, read_lines, run_cli
+from audit_support import entry, make_pair, read_lines, run_cli
 
-from gate.audit.ledger import GENESIS, Anchor, Ledger, LedgerError, entry_hash, head_path
-from gate.audit.record import record_problems, sha256_of
+from gate.audit.ledger import (
+    GENESIS,
+    Anchor,
+    Ledger,
+    LedgerError,
+    entry_hash,
+    head_path,
+    inputs_path,
+)
+from gate.audit.record import CanonicalInput, record_problems, sha256_of
 from gate.engine.toolchain import OpaBinary
 from gate.errors import UsageError
 from gate.fileio import canonical_json
 from gate.policy import PolicySource
 
+Pair = tuple[dict[str, Any], CanonicalInput]
+
 
 @pytest.fixture(scope="module")
-def records(opa: OpaBinary, policies: PolicySource) -> list[dict[str, Any]]:
+def records(opa: OpaBinary, policies: PolicySource) -> list[Pair]:
     return [
-        make_record(opa, policies, "credit-complete.json", "merge"),
-        make_record(opa, policies, "credit-complete.json", "production", approve=False),
-        make_record(opa, policies, "credit-complete.json", "production"),
-        make_record(opa, policies, "clinical-complete.json", "merge"),
+        make_pair(opa, policies, "credit-complete.json", "merge"),
+        make_pair(opa, policies, "credit-complete.json", "production", approve=False),
+        make_pair(opa, policies, "credit-complete.json", "production"),
+        make_pair(opa, policies, "clinical-complete.json", "merge"),
     ]
 
 
 @pytest.fixture
-def ledger(tmp_path: Path, records: list[dict[str, Any]]) -> Ledger:
+def ledger(tmp_path: Path, records: list[Pair]) -> Ledger:
     book = Ledger(tmp_path / "ledger.jsonl")
-    for rec in records + records[:1]:
-        book.append(rec)
+    for rec, policy_input in records + records[:1]:
+        book.append(rec, policy_input)
     return book
+
+
+def _stored(book: Ledger) -> list[Path]:
+    return sorted(inputs_path(book.path).iterdir())
 
 
 def _write(path: Path, lines: list[bytes]) -> None:
@@ -65,6 +79,91 @@ def test_clean_ledger_verifies_and_links_every_record(ledger: Ledger) -> None:
         "hash": entries[-1].hash,
     }
     assert result.head_hash == entries[-1].hash
+    assert result.inputs == 4  # record 4 repeats record 0's input
+
+
+def test_identical_inputs_are_stored_once(
+    tmp_path: Path, records: list[Pair], ledger: Ledger
+) -> None:
+    files = _stored(ledger)
+    digests = {pair[1].digest for pair in records}
+    assert {f"sha256:{f.stem}" for f in files} == digests and len(files) == 4
+    for _, policy_input in records:
+        stored = inputs_path(ledger.path) / f"{policy_input.digest[7:]}.json"
+        assert stored.read_bytes() == policy_input.data  # canonical JSON, hashing to its name
+    lines = read_lines(ledger.path)
+    assert all(b'"input":' not in line for line in lines)  # records name inputs, never embed
+    assert entry(lines[4])["record"]["input_digest"] == records[0][1].digest
+    before = {f: f.stat().st_mtime_ns for f in files}
+    ledger.append(*records[0])
+    assert {f: f.stat().st_mtime_ns for f in _stored(ledger)} == before
+    assert ledger.verify().ok and ledger.verify().count == 6
+
+
+def test_missing_stored_input_is_found_at_each_record_naming_it(
+    ledger: Ledger, records: list[Pair]
+) -> None:
+    (inputs_path(ledger.path) / f"{records[0][1].digest[7:]}.json").unlink()
+    problems = _problems(ledger)
+    assert [i for i, _ in problems] == [0, 4]
+    assert all("stored input" in p and "is missing" in p for _, p in problems)
+    out = run_cli("ledger", "verify", "--ledger", str(ledger.path))
+    assert out.returncode == 1 and "first bad record 0" in out.stderr
+    assert "record 4: its stored input" in out.stderr
+    replay = run_cli("replay", "--ledger", str(ledger.path), "--index", "4")
+    assert replay.returncode == 2 and "record 4: its stored input" in replay.stderr
+    show = run_cli("ledger", "show", "--ledger", str(ledger.path), "--model", "credit-pd-retail")
+    assert show.returncode == 2 and "is missing" in show.stderr
+
+
+def test_altered_stored_input_is_found(ledger: Ledger, records: list[Pair]) -> None:
+    path = inputs_path(ledger.path) / f"{records[1][1].digest[7:]}.json"
+    altered = json.loads(path.read_bytes())
+    altered["approvals"] = [{"role": "validator", "login": "mallory"}]
+    path.write_bytes(canonical_json(altered))
+    assert _problems(ledger) == [
+        (1, f"its stored input {path} does not hash to its digest (altered)")
+    ]
+    path.write_bytes(b"{cut off")
+    assert _problems(ledger) == [(1, f"its stored input {path} is not a JSON object (altered)")]
+    # Appending the same input again restores the true content its digest names.
+    ledger.append(*records[1])
+    assert path.read_bytes() == records[1][1].data
+    assert ledger.verify().ok
+
+
+def test_forged_allow_contradicting_the_approvals_is_inconsistent(ledger: Ledger) -> None:
+    # The verdict flipped in the record and its decision alike, then re-hashed, and every
+    # later link and the head file rewritten: the decision still lists unmet approvals.
+    lines = read_lines(ledger.path)
+    raw = entry(lines[1])
+    raw["record"]["allow"] = raw["record"]["decision"]["allow"] = True
+    prev = entry(lines[0])["hash"]
+    for i in range(1, len(lines)):
+        raw = raw if i == 1 else entry(lines[i])
+        raw["prev_hash"] = prev
+        lines[i] = _rehash(raw)
+        prev = raw["hash"]
+    _write(ledger.path, lines)
+    head_path(ledger.path).write_text(json.dumps({"count": len(lines), "hash": prev}))
+    problems = _problems(ledger)
+    assert [i for i, _ in problems] == [1]
+    assert "the verdict is allow, yet the decision lists" in problems[0][1]
+    assert "unmet approvals ['executive'" in problems[0][1]
+
+
+def test_rehashed_record_of_the_wrong_shape_is_reported(ledger: Ledger) -> None:
+    # Records are not schema-validated again on verify; a malformed one still shows.
+    lines = read_lines(ledger.path)
+    last = entry(lines[-1])
+    for index, record in ((5, {"decision": {}}), (6, {"input_digest": "sha256:../x"})):
+        lines.append(_rehash({"index": index, "prev_hash": last["hash"], "record": record}))
+        last = entry(lines[-1])
+    _write(ledger.path, lines)
+    head_path(ledger.path).write_text(json.dumps({"count": 7, "hash": last["hash"]}))
+    problems = _problems(ledger)
+    assert [i for i, _ in problems] == [5, 6]
+    assert "is not sha256:<64 hex digits>" in problems[0][1] + problems[1][1]
 
 
 def test_edited_record_is_found_at_its_index(ledger: Ledger) -> None:
@@ -117,11 +216,11 @@ def test_reordered_records_are_found(ledger: Ledger) -> None:
     assert {i for i, _ in problems} >= {1, 3}
 
 
-def test_inserted_record_is_found(ledger: Ledger, records: list[dict[str, Any]]) -> None:
+def test_inserted_record_is_found(ledger: Ledger, records: list[Pair]) -> None:
     # The inserted entry is well formed and links to its predecessor; its successor does not.
     lines = read_lines(ledger.path)
     prev = entry(lines[1])["hash"]
-    forged = {"index": 2, "prev_hash": prev, "record": records[2]}
+    forged = {"index": 2, "prev_hash": prev, "record": records[2][0]}
     lines.insert(2, _rehash(forged))
     _write(ledger.path, lines)
     problems = _problems(ledger)
@@ -147,11 +246,11 @@ def test_half_written_last_line_is_found(ledger: Ledger) -> None:
 
 
 def test_record_forged_onto_the_end_is_found_by_the_head_file(
-    ledger: Ledger, records: list[dict[str, Any]]
+    ledger: Ledger, records: list[Pair]
 ) -> None:
     lines = read_lines(ledger.path)
     last = entry(lines[-1])
-    lines.append(_rehash({"index": 5, "prev_hash": last["hash"], "record": records[2]}))
+    lines.append(_rehash({"index": 5, "prev_hash": last["hash"], "record": records[2][0]}))
     _write(ledger.path, lines)
     problems = _problems(ledger)
     assert problems[0][0] == 5
@@ -187,46 +286,48 @@ def test_missing_head_file_is_reported(ledger: Ledger) -> None:
     assert "head file" in _problems(ledger)[0][1]
 
 
-def test_append_refuses_an_inconsistent_record(
-    tmp_path: Path, records: list[dict[str, Any]]
-) -> None:
-    bad = copy.deepcopy(records[0])
-    bad["input"]["stage"] = "production"
-    assert record_problems(bad)
+def test_append_refuses_an_inconsistent_record(tmp_path: Path, records: list[Pair]) -> None:
+    rec, policy_input = records[0]
+    value = copy.deepcopy(policy_input.value)
+    value["stage"] = "production"
+    bad = CanonicalInput.of(value)
+    assert "input_digest is not the sha256 of the recorded input" in record_problems(rec, bad)
     book = Ledger(tmp_path / "l.jsonl")
     with pytest.raises(LedgerError, match="inconsistent decision record"):
-        book.append(bad)
+        book.append(rec, bad)
+    with pytest.raises(LedgerError, match="embeds its input"):
+        book.append({**rec, "input": policy_input.value}, policy_input)
     assert not book.path.exists() or book.path.read_bytes() == b""
+    assert not inputs_path(book.path).exists()
 
 
-def test_append_refuses_a_damaged_tail(ledger: Ledger, records: list[dict[str, Any]]) -> None:
+def test_append_refuses_a_damaged_tail(ledger: Ledger, records: list[Pair]) -> None:
     data = ledger.path.read_bytes()
     ledger.path.write_bytes(data[:-10])
     with pytest.raises(LedgerError, match="incomplete entry"):
-        ledger.append(records[0])
+        ledger.append(*records[0])
     assert ledger.path.read_bytes() == data[:-10]
 
 
-def test_record_digests_cover_the_input(records: list[dict[str, Any]]) -> None:
-    rec = records[2]
-    assert rec["input_digest"] == sha256_of(rec["input"])
+def test_record_digests_cover_the_input(records: list[Pair]) -> None:
+    rec, policy_input = records[2]
+    assert "input" not in rec
+    assert rec["input_digest"] == policy_input.digest == sha256_of(policy_input.value)
     assert rec["allow"] is True and rec["stage"] == "production"
     assert all(a["satisfied"] and a["evidence"] for a in rec["approvals"])
     assert rec["policy"]["source"] == "directory"
     assert rec["policy"]["files_sha256"] == rec["policy"]["revision"]
-    assert rec["artifact_digest"] == rec["input"]["bundle"]["artifact"]["digest"]
+    assert rec["artifact_digest"] == policy_input.value["bundle"]["artifact"]["digest"]
     assert rec["ci"] == {"run_url": None, "repository": None, "run_id": None}
 
 
-def _append_many(path: str, rec: dict[str, Any], n: int) -> None:
+def _append_many(path: str, pair: Pair, n: int) -> None:
     book = Ledger(Path(path))
     for _ in range(n):
-        book.append(rec)
+        book.append(*pair)
 
 
-def test_concurrent_appends_from_several_processes(
-    tmp_path: Path, records: list[dict[str, Any]]
-) -> None:
+def test_concurrent_appends_from_several_processes(tmp_path: Path, records: list[Pair]) -> None:
     path = tmp_path / "shared.jsonl"
     ctx = multiprocessing.get_context("fork")
     procs = [
@@ -241,12 +342,13 @@ def test_concurrent_appends_from_several_processes(
     result = Ledger(path).verify()
     assert result.problems == []
     assert result.count == 36
+    assert len(list(inputs_path(path).iterdir())) == result.inputs == len(records)
 
 
 def test_verify_cli_exit_codes(ledger: Ledger, tmp_path: Path) -> None:
     ok = run_cli("ledger", "verify", "--ledger", str(ledger.path))
     assert ok.returncode == 0, ok.stderr
-    assert "intact, 5 record(s)" in ok.stdout
+    assert "intact, 5 record(s), 4 stored input(s)" in ok.stdout
     head = ledger.verify().head_hash
     assert f"head 4:{head}" in ok.stdout
     anchored = run_cli("ledger", "verify", "--ledger", str(ledger.path), "--anchor", f"4:{head}")
@@ -294,5 +396,7 @@ def test_show_lists_a_models_history(ledger: Ledger) -> None:
         (4, "merge", True),
     ]
     assert {r["version"] for r in rows} == {"3.0.0"}
+    assert rows[3]["input_digest"] == entry(read_lines(ledger.path)[4])["record"]["input_digest"]
+    assert rows[0]["pull_request"] is None and rows[0]["repository"] is None
     none = run_cli("ledger", "show", "--ledger", str(ledger.path), "--model", "nobody")
     assert none.returncode == 2 and "no record of model 'nobody'" in none.stderr

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from audit_support import BUNDLES, entry, make_record, read_lines, run_cli
+from audit_support import BUNDLES, entry, make_pair, make_record, read_lines, run_cli
 
 from conftest import NOW, asset
-from gate.audit.ledger import Ledger, entry_hash
+from gate.audit.ledger import Ledger, entry_hash, inputs_path
+from gate.audit.record import CanonicalInput
 from gate.audit.replay import replay
 from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import OpaBinary
@@ -32,18 +33,22 @@ def test_replay_reproduces_recorded_decisions(
     opa: OpaBinary, policies: PolicySource, tmp_path: Path, name: str, stage: str
 ) -> None:
     book = Ledger(tmp_path / "ledger.jsonl")
-    allowed = make_record(opa, policies, name, stage)
-    book.append(allowed)
+    allowed, allowed_input = make_pair(opa, policies, name, stage)
+    book.append(allowed, allowed_input)
     assert allowed["allow"] is True
-    denied = make_record(opa, policies, name, stage, approve=False)
-    book.append(denied)
+    denied, denied_input = make_pair(opa, policies, name, stage, approve=False)
+    book.append(denied, denied_input)
     assert denied["allow"] is (stage == "merge")
     out = run_cli("replay", "--ledger", str(book.path), "--index", "0")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "replayed decision: SAME" in out.stdout
     assert "replay: reproduced" in out.stdout
     assert "DIFFERS" not in out.stderr
-    again = replay(book.get(1).record, LocalOpaEngine(opa, policies), policies.revision())
+    second = book.get(1)
+    assert book.input_of(second) == denied_input  # read back from the input store
+    again = replay(
+        second.record, book.input_of(second), LocalOpaEngine(opa, policies), policies.revision()
+    )
     assert again.reproduced and again.differing_fields == ()
     assert again.replayed["allow"] is denied["allow"]
 
@@ -67,10 +72,21 @@ def test_record_cli_evaluates_appends_and_exits_like_check(tmp_path: Path) -> No
         "run_id": "9876543210",
     }
     assert rec["opa_version"] and rec["policy"]["revision"].startswith("sha256:")
-    assert entry(read_lines(ledger)[0])["record"] == rec
+    line = read_lines(ledger)[0]
+    assert entry(line)["record"] == {k: v for k, v in rec.items() if k != "input"}
+    stored = inputs_path(ledger) / f"{rec['input_digest'][7:]}.json"
+    assert CanonicalInput.parse(stored.read_bytes()) == CanonicalInput.of(rec["input"])
     replayed = run_cli("replay", "--record", str(tmp_path / "r.json"))
     assert replayed.returncode == 0, replayed.stderr
+    # A bare ledger entry carries no input: replay reads it from the ledger's input store.
+    (tmp_path / "entry.json").write_bytes(line)
+    bare = run_cli("replay", "--record", str(tmp_path / "entry.json"), "--ledger", str(ledger))
+    assert bare.returncode == 0 and "replay: reproduced" in bare.stdout, bare.stderr
     assert run_cli("ledger", "verify", "--ledger", str(ledger)).returncode == 0
+    stored.unlink()
+    lost = run_cli("replay", "--record", str(tmp_path / "entry.json"), "--ledger", str(ledger))
+    assert lost.returncode == 2 and "is missing" in lost.stderr
+    assert run_cli("ledger", "verify", "--ledger", str(ledger)).returncode == 1
 
 
 def test_record_from_a_check_decision(tmp_path: Path) -> None:
@@ -139,14 +155,14 @@ def test_replay_with_a_policy_bundle_of_the_recorded_revision(
     assert "replay: reproduced" in out.stdout
 
 
-def _forge(rec: dict[str, Any]) -> dict[str, Any]:
+def _forge(pair: tuple[dict[str, Any], CanonicalInput]) -> tuple[dict[str, Any], CanonicalInput]:
     """A self-consistent record whose verdict the recorded input does not give."""
-    forged = copy.deepcopy(rec)
+    forged = copy.deepcopy(pair[0])
     forged["allow"] = True
     forged["decision"]["allow"] = True
-    for req in forged["decision"]["required_approvals"]:
+    for req in forged["decision"]["required_approvals"] + forged["approvals"]:
         req["satisfied"] = True
-    return forged
+    return forged, pair[1]
 
 
 def test_replay_fails_when_the_decision_differs(
@@ -155,9 +171,9 @@ def test_replay_fails_when_the_decision_differs(
     """A record forged onto the end with a rewritten head passes `ledger verify` (no key),
     but replaying it shows the recorded input does not give the recorded decision."""
     book = Ledger(tmp_path / "ledger.jsonl")
-    book.append(make_record(opa, policies, "credit-complete.json", "merge"))
+    book.append(*make_pair(opa, policies, "credit-complete.json", "merge"))
     book.append(
-        _forge(make_record(opa, policies, "credit-complete.json", "production", approve=False))
+        *_forge(make_pair(opa, policies, "credit-complete.json", "production", approve=False))
     )
     assert book.verify().ok
     out = run_cli("replay", "--ledger", str(book.path), "--index", "1")
