@@ -37,7 +37,7 @@ SECTIONS = (
     "model", "inventory", "artifact", "docs", "data", "model_design", "validation",
     "benchmark", "backtest", "fairness", "testing", "change", "limitations", "exceptions",
     "vendor", "reproducibility", "monitoring", "eu_ai_act", "fda", "adverse_action",
-    "security", "ops",
+    "security", "ops", "waivers",
 )  # fmt: skip
 
 # Keys only the gate may write: a value in a developer file never satisfies them.

@@ -15,6 +15,10 @@ Rules:
   digest it names; ``/revoke <role>`` cancels the same user's earlier approvals of the role
   (reviews included). Edited comments never approve (a revocation still counts: it can
   only take away). Bots never count.
+* **Waivers**: a waiver of control ``X`` is the role ``waiver:X``, given only by a comment
+  ``/approve waiver:X <digest prefix>``. Its team is the ``waiver`` entry of ``roles:`` (one
+  team approves every waiver; an entry for the exact role, where a config can hold one,
+  wins). A review never approves a waiver: it would waive every control at once.
 * Team membership is checked at evaluation time: ``verified`` is true only when
   ``GET /orgs/{org}/teams/{slug}/memberships/{login}`` answers ``state: active``.
 """
@@ -35,6 +39,19 @@ from gate.github.commands import parse_commands
 Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
 
 _DECISIVE = {"APPROVED", "CHANGES_REQUESTED", "DISMISSED"}
+
+WAIVER_ROLE = "waiver"
+
+
+def team_for(roles: RoleTeams, role: str) -> str:
+    """The ``org/team`` holding ``role``, or "" when ``roles:`` maps none: the role's own
+    entry, else for ``waiver:<control id>`` the ``waiver`` entry."""
+    if role in roles.teams:
+        return roles.teams[role]
+    prefix, colon, control = role.partition(":")
+    if prefix == WAIVER_ROLE and colon and control:
+        return roles.teams.get(WAIVER_ROLE, "")
+    return ""
 
 
 def _iso(value: Any) -> str:
@@ -138,6 +155,8 @@ def collect_approvals(
             continue
         at = _iso(review.submitted_at)
         for role, team in sorted(roles.teams.items()):
+            if role == WAIVER_ROLE or role.startswith(WAIVER_ROLE + ":"):
+                continue  # waivers are approved one control at a time, by comment
             if members.is_member(team, login):
                 events.append(
                     (
@@ -175,7 +194,7 @@ def collect_approvals(
                 continue
             # A prefix of another bundle's digest: bound to no current digest, so stale.
             named = digest if hex_digest.startswith(command.digest_prefix) else ""
-            team = roles.teams.get(command.role, "")
+            team = team_for(roles, command.role)
             verified = bool(team) and members.is_member(team, login)
             events.append(
                 (

@@ -10,14 +10,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from click.testing import CliRunner
 
 from gate._cli import cli
+from gate.github.client import RoleTeams
+from gate.github.collect import team_for
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tests") not in sys.path:
@@ -74,17 +75,37 @@ def make_repo(dest: Path, example: str) -> Path:
     return dest
 
 
-def approve_by_comments(server: GitHubServer, config: Path, digest: str) -> list[str]:
-    """Give every role named in ``config`` an ``/approve`` comment on the pull request, by a
-    member of the role's team who neither wrote nor owns the model; returns the logins."""
-    roles = yaml.safe_load(config.read_text("utf-8"))["roles"]
-    logins = []
-    for role, team in sorted(roles.items()):
-        login = f"{role.replace('_', '-')}-approver"
+def waivers_needed(decision: dict[str, Any]) -> list[str]:
+    """The ``waiver:<control id>`` approvals ``decision`` still waits for: the policy lists
+    one for every violated control that the bundle asks to waive with a live waiver."""
+    return [role for role in approvals_needed(decision) if role.startswith("waiver:")]
+
+
+def approvals_needed(decision: dict[str, Any]) -> list[str]:
+    """Every approval role ``decision`` still waits for, sorted."""
+    return sorted(a["role"] for a in decision["required_approvals"] if not a["satisfied"])
+
+
+def approve_by_comments(
+    server: GitHubServer, config: Path, digest: str, roles: Iterable[str]
+) -> dict[str, list[str]]:
+    """Give each of ``roles`` an ``/approve <role> <digest prefix>`` line, commented on the
+    pull request by a member of the role's team (per ``config``'s ``roles:``, see
+    gate.github.collect.team_for) who neither wrote nor owns the model: one approver per
+    role, and one waiver approver giving every ``waiver:<id>`` role in a single comment.
+    Returns each commenting login with the roles it approved."""
+    teams = RoleTeams.load(config)
+    prefix = digest.removeprefix("sha256:")[:16]
+    given: dict[str, list[str]] = {}
+    for role in roles:
+        team = team_for(teams, role)
+        assert team, f"{config}: no team holds role {role}"
+        login = role.partition(":")[0].replace("_", "-") + "-approver"
         server.add_member(team, login)
-        server.comment(PR, login, f"/approve {role} {digest.removeprefix('sha256:')[:16]}")
-        logins.append(login)
-    return logins
+        given.setdefault(login, []).append(role)
+    for login, approved in given.items():
+        server.comment(PR, login, "\n".join(f"/approve {role} {prefix}" for role in approved))
+    return given
 
 
 def seed_pull_request(server: GitHubServer, repo: Path, author: str) -> str:
@@ -166,10 +187,20 @@ def check(
     return res.exit_code, json.loads(res.output)
 
 
+def github_args(repo: Path, example: str) -> tuple[str, str, str]:
+    """`check` options collecting the approvals from the pull request (roles per the
+    example's config)."""
+    return ("--github", "--config", str(repo / example / ".mrm-gate.yml"))
+
+
 def reproduce(bundle: Path, repo: Path, output: Path) -> Any:
     return CliRunner().invoke(
         cli, ["reproduce", "--bundle", str(bundle), "--repo", str(repo), "--output", str(output)]
     )
+
+
+def waived(decision: dict[str, Any]) -> set[str]:
+    return {v["control_id"] for v in decision["waived"]}
 
 
 def failed(decision: dict[str, Any]) -> set[str]:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +19,30 @@ import pytest
 from click.testing import CliRunner
 from example_repo import (
     FAKE_TOKEN,
+    PR,
     REPOSITORIES,
+    approvals_needed,
+    approve_by_comments,
     check,
     ci_env,
     collect,
     explain,
     failed,
     git,
+    github_args,
     make_repo,
     reproduce,
     run_py,
     seed_pull_request,
+    waived,
 )
 from github_server import GitHubServer
 
 from gate._cli import cli
+from gate.github.client import RoleTeams
 
 EXAMPLE = "examples/clinical-triage"
+CONFIG = f"{EXAMPLE}/.mrm-gate.yml"
 
 # What the public WDBC data cannot show, so the example does not claim it: no patient age
 # (FDA-GMLP-03 requires age segments), no published inter-rater agreement for the
@@ -44,22 +52,39 @@ EXAMPLE = "examples/clinical-triage"
 # platform-fed control (SOC 2, SR117-IMP-01, FDA-GMLP-02's vulnerability scan) passes.
 DATA_GAPS = {"FDA-GMLP-03", "FDA-GMLP-05", "SR117-DEV-02"}
 PROMOTION_DATA_GAPS = {"FDA-GMLP-06", "SR117-VAL-05", "MON-PSI-01"}
+# The example requests a waiver of exactly these (docs/waivers.yml); once approved they are
+# reported as `waived`, and only missing approvals deny.
+WAIVED = DATA_GAPS | PROMOTION_DATA_GAPS
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class PullRequest:
+    repo: Path
+    bundle: Path
+    server: GitHubServer
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+def pr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PullRequest]:
     owner, name, author = REPOSITORIES[EXAMPLE]
     with GitHubServer.running(owner=owner, repo=name, token=FAKE_TOKEN) as server:
         repo = make_repo(tmp_path_factory.mktemp("clinical-repo"), EXAMPLE)
         head = seed_pull_request(server, repo, author)
         out = tmp_path_factory.mktemp("clinical-bundle")
-        res = collect(repo, EXAMPLE, out / "bundle.json", ci_env(server, out, head))
+        env = ci_env(server, out, head)
+        res = collect(repo, EXAMPLE, out / "bundle.json", env)
         assert res.exit_code == 0, res.output
-        yield repo, out / "bundle.json"
+        yield PullRequest(repo, out / "bundle.json", server, env)
+
+
+@pytest.fixture(scope="module")
+def trained(pr: PullRequest) -> tuple[Path, Path]:
+    return pr.repo, pr.bundle
 
 
 def test_retraining_is_byte_identical(trained: tuple[Path, Path], tmp_path: Path) -> None:
@@ -99,30 +124,62 @@ def test_device_evidence_is_real_and_consistent(trained: tuple[Path, Path]) -> N
     assert (trained[0] / bundle["artifact"]["sbom_uri"]).is_file()
 
 
-def test_merge_and_production_decisions(trained: tuple[Path, Path], tmp_path: Path) -> None:
-    repo, bundle = trained
-    res = CliRunner().invoke(cli, ["validate", "--bundle", str(bundle)])
+def test_merge_and_production_denied_only_for_approvals_then_allowed(
+    pr: PullRequest, tmp_path: Path
+) -> None:
+    res = CliRunner().invoke(cli, ["validate", "--bundle", str(pr.bundle)])
     assert res.exit_code == 0, res.output
-    code, merge = check(bundle, "merge")
+    declared = json.loads(pr.bundle.read_text())["waivers"]
+    assert {w["control_id"] for w in declared} == WAIVED  # docs/waivers.yml
+    github = github_args(pr.repo, EXAMPLE)
+
+    # Merge waits for the approval of the three waivers that apply at merge, nothing else.
+    code, merge = check(pr.bundle, "merge")
     assert (code, merge["allow"]) == (1, False)
     assert failed(merge) == DATA_GAPS, explain(merge)
     passed = {c["id"] for c in merge["controls"] if c["status"] == "pass"}
     assert {"FDA-GMLP-02", "FDA-GMLP-04", "GATE-REP-01", "SR117-DEV-03", "SOC2-CM-03"} <= passed
+    needed = approvals_needed(merge)
+    assert needed == sorted(f"waiver:{control}" for control in DATA_GAPS)
+    approve_by_comments(pr.server, pr.repo / CONFIG, merge["bundle_digest"], needed)
+    # With the pull request collected, SOC2-CM-04 also counts independent approvals of the
+    # head commit (two for this tier, as the branch protection requires): the waiver
+    # approver's, and a validator's review.
+    pr.server.add_member(RoleTeams.load(pr.repo / CONFIG).teams["validator"], "val-reviewer")
+    pr.server.review(PR, "val-reviewer")
+    code, merged = check(pr.bundle, "merge", env=pr.env, extra=github)
+    assert (code, merged["allow"]) == (0, True), explain(merged)
+    assert waived(merged) == DATA_GAPS
 
+    # Production (on the reproduced bundle, a new digest): the four sign-offs and all six
+    # waivers, then allowed with every data gap waived.
     reproduced = tmp_path / "reproduced.json"
-    res = reproduce(bundle, repo, reproduced)
+    res = reproduce(pr.bundle, pr.repo, reproduced)
     assert res.exit_code == 0, res.output
     code, prod = check(reproduced, "production")
     assert (code, prod["allow"]) == (1, False)
-    assert failed(prod) == DATA_GAPS | PROMOTION_DATA_GAPS, explain(prod)
+    assert failed(prod) == WAIVED, explain(prod)
     passed = {c["id"] for c in prod["controls"] if c["status"] == "pass"}
     assert {
         "FDA-GMLP-01", "FDA-GMLP-07", "FDA-GMLP-08", "SR117-VAL-01", "SR117-VAL-02",
         "SR117-IMP-01", "SOC2-CM-05", "SOC2-CM-06", "SOC2-OPS-01",
     } <= passed  # fmt: skip
-    roles = {a["role"] for a in prod["required_approvals"]}
-    assert {"clinical_lead", "validator", "mrm", "model_risk_committee"} <= roles
     assert all(not a["satisfied"] for a in prod["required_approvals"])
+    needed = approvals_needed(prod)
+    assert needed == [
+        "clinical_lead", "model_risk_committee", "mrm", "validator",
+        *sorted(f"waiver:{control}" for control in WAIVED),
+    ]  # fmt: skip
+    approve_by_comments(pr.server, pr.repo / CONFIG, prod["bundle_digest"], needed)
+    code, approved = check(reproduced, "production", env=pr.env, extra=github)
+    assert (code, approved["allow"]) == (0, True), explain(approved)
+    assert all(a["satisfied"] for a in approved["required_approvals"]), approved
+    assert waived(approved) == WAIVED
+    assert {c["id"] for c in approved["controls"] if c["status"] == "waived"} == WAIVED
+    # The merge approvals named the other digest: collected, reported stale, never counted.
+    assert {a["role"] for a in approved["stale_approvals"]} == {
+        f"waiver:{control}" for control in DATA_GAPS
+    }
 
 
 def _as_pccp_modification(src: Path, dest: Path, **results: float) -> Path:

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from example_repo import (
     FAKE_TOKEN,
     REPOSITORIES,
+    approvals_needed,
     approve_by_comments,
     check,
     ci_env,
@@ -29,9 +30,13 @@ from example_repo import (
     explain,
     failed,
     git,
+    github_args,
     make_repo,
+    reproduce,
     run_py,
     seed_pull_request,
+    waived,
+    waivers_needed,
 )
 from github_server import GitHubServer
 
@@ -45,7 +50,9 @@ NOW = "2026-11-30T12:00:00Z"
 # What a public data set without dates or live operations cannot show, so the example does
 # not claim it: an out-of-time window (SR117-VAL-05) and a monitoring period (MON-PSI-01),
 # a reason-code fidelity run (FL-AAN-02) and adverse-action notice operations (FL-AAN-03).
-# All four apply from staging on; nothing else may deny production but missing approvals.
+# All four apply from staging on. The example requests a waiver of exactly these
+# (docs/waivers.yml); once approved they are reported as `waived`, and nothing else may
+# deny production but missing approvals.
 DATA_GAPS = {"SR117-VAL-05", "MON-PSI-01", "FL-AAN-02", "FL-AAN-03"}
 # Collected on a laptop (no CI run, no pull request, no GitHub API), the facts the gate
 # only takes from the platform are absent, and exactly these merge controls say so.
@@ -120,8 +127,17 @@ def test_evidence_is_real_and_consistent(trained: tuple[Path, Path]) -> None:
     assert thresholds["auc"]["defined_at"] < bundle["testing"]["ran_at"]
 
 
-def test_merge_allowed_production_denied_only_for_approvals_and_data_gaps(
-    pr: PullRequest, tmp_path: Path
+@pytest.fixture(scope="module")
+def reproduced(pr: PullRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The collected bundle with a successful `mrm-gate reproduce` on record."""
+    out = tmp_path_factory.mktemp("credit-reproduced") / "reproduced.json"
+    res = reproduce(pr.bundle, pr.repo, out)
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_merge_allowed_production_denied_only_for_approvals_then_allowed(
+    pr: PullRequest, reproduced: Path
 ) -> None:
     res = CliRunner().invoke(cli, ["validate", "--bundle", str(pr.bundle)])
     assert res.exit_code == 0, res.output
@@ -129,36 +145,64 @@ def test_merge_allowed_production_denied_only_for_approvals_and_data_gaps(
     assert bundle["change"]["tests_passed"] is True
     assert bundle["change"]["author_ids"] == ["dev-dana"]
     assert bundle["security"]["branch_protection"]["required_reviews"] == 2
+    assert {w["control_id"] for w in bundle["waivers"]} == DATA_GAPS  # docs/waivers.yml
     code, merge = check(pr.bundle, "merge")
     assert (code, merge["allow"]) == (0, True), explain(merge)
+    assert merge["waived"] == []  # the data gaps only apply from staging on
     # A high-tier promotion needs a successful retraining on record (GATE-REP-01).
     code, unreproduced = check(pr.bundle, "production")
     assert code == 1
     assert failed(unreproduced) == DATA_GAPS | {"GATE-REP-01"}, explain(unreproduced)
-    reproduced = tmp_path / "reproduced.json"
-    res = CliRunner().invoke(
-        cli,
-        ["reproduce", "--bundle", str(pr.bundle), "--repo", str(pr.repo), "--output",
-         str(reproduced)],
-    )  # fmt: skip
-    assert res.exit_code == 0, res.output
+
+    # Reproduced, production waits for people only: the four sign-offs, and the approval
+    # of each waiver the bundle requests (until then its control fails).
     code, prod = check(reproduced, "production")
     assert (code, prod["allow"]) == (1, False)
     assert failed(prod) == DATA_GAPS, explain(prod)
-    assert prod["required_approvals"]
+    assert prod["waived"] == []
+    needed = approvals_needed(prod)
+    assert needed == [
+        "fair_lending", "model_risk_committee", "mrm", "validator",
+        *sorted(f"waiver:{control}" for control in DATA_GAPS),
+    ]  # fmt: skip
     assert all(not a["satisfied"] for a in prod["required_approvals"])
-    assert {"validator", "fair_lending", "mrm", "model_risk_committee"} <= {
-        a["role"] for a in prod["required_approvals"]
-    }
 
     # The approvals, given as /approve comments on the pull request, are collected from
-    # GitHub by `check --github`: then only the data gaps remain.
-    approve_by_comments(pr.server, pr.repo / CONFIG, prod["bundle_digest"])
-    args = ("--github", "--config", str(pr.repo / CONFIG))
-    code, approved = check(reproduced, "production", env=pr.env, extra=args)
-    assert code == 1
+    # GitHub by `check --github`: production is then allowed, the data gaps waived.
+    given = approve_by_comments(pr.server, pr.repo / CONFIG, prod["bundle_digest"], needed)
+    assert given["waiver-approver"] == needed[4:]
+    code, approved = check(
+        reproduced, "production", env=pr.env, extra=github_args(pr.repo, EXAMPLE)
+    )
+    assert (code, approved["allow"]) == (0, True), explain(approved)
+    assert all(a["satisfied"] for a in approved["required_approvals"]), approved
+    assert waived(approved) == DATA_GAPS
+    assert {c["id"] for c in approved["controls"] if c["status"] == "waived"} == DATA_GAPS
+    for item in approved["waived"]:
+        assert item["waiver"]["approved_by"] == ["waiver-approver"]
+        assert item["waiver"]["expires_at"] == "2027-03-31T00:00:00Z"
+
+
+def test_expired_waiver_waives_nothing(pr: PullRequest, reproduced: Path, tmp_path: Path) -> None:
+    """The same waivers, expired before the decision: every approval, waivers included,
+    is given and collected, and the data gaps still deny."""
+    bundle = json.loads(reproduced.read_text())
+    for waiver in bundle["waivers"]:
+        waiver["expires_at"] = "2026-11-29T00:00:00Z"
+    expired = tmp_path / "expired.json"
+    expired.write_text(json.dumps(bundle))
+    code, prod = check(expired, "production")
+    assert code == 1 and failed(prod) == DATA_GAPS, explain(prod)
+    assert waivers_needed(prod) == []  # nothing left that a waiver could fix
+    waivers = [f"waiver:{control}" for control in sorted(DATA_GAPS)]
+    roles = [a["role"] for a in prod["required_approvals"]]
+    approve_by_comments(pr.server, pr.repo / CONFIG, prod["bundle_digest"], roles + waivers)
+    code, approved = check(expired, "production", env=pr.env, extra=github_args(pr.repo, EXAMPLE))
+    assert (code, approved["allow"]) == (1, False)
     assert all(a["satisfied"] for a in approved["required_approvals"]), approved
     assert failed(approved) == DATA_GAPS, explain(approved)
+    assert approved["waived"] == []
+    assert {c["id"] for c in approved["controls"] if c["status"] == "fail"} == DATA_GAPS
 
 
 def test_local_collection_lacks_the_platform_facts(pr: PullRequest, tmp_path: Path) -> None:

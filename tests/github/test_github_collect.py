@@ -142,3 +142,53 @@ def test_success_settings_never_show_the_token() -> None:
     )
     assert "ghs_visible_NOT" not in repr(settings)
     assert settings.scrub("x ghs_visible_NOT y") == "x *** y"
+
+
+WAIVERS = "acme-bank/model-risk-waivers"
+
+
+def _collect_with_waiver_team(
+    monkeypatch: pytest.MonkeyPatch, gh: GitHubServer, tmp_path: Path, waiver_team: bool
+) -> list[dict[str, object]]:
+    config = write_config(tmp_path)
+    if waiver_team:
+        config.write_text(config.read_text("utf-8") + f"  waiver: {WAIVERS}\n", "utf-8")
+    for key, value in actions_env(gh, tmp_path).items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    return collector_from_env(config)(DIGEST)[1]
+
+
+def test_success_waiver_roles_use_the_waiver_team(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        gh.add_member(WAIVERS, "wanda-waivers")
+        prefix = "ab" * 8
+        gh.comment(PR, "wanda-waivers", f"/approve waiver:SR117-VAL-05 {prefix}")
+        gh.comment(PR, "nick-nonmember", f"/approve waiver:MON-PSI-01 {prefix}")
+        gh.comment(PR, "wanda-waivers", f"/approve waiver: {prefix}")  # names no control
+        # A review by a waiver approver waives nothing: waivers go one control at a time.
+        gh.review(PR, "wanda-waivers")
+        approvals = _collect_with_waiver_team(monkeypatch, gh, tmp_path, waiver_team=True)
+    assert sorted((a["login"], a["role"], a["team"], a["verified"]) for a in approvals) == [
+        ("nick-nonmember", "waiver:MON-PSI-01", WAIVERS, False),
+        ("wanda-waivers", "waiver:", "", False),
+        ("wanda-waivers", "waiver:SR117-VAL-05", WAIVERS, True),
+    ]
+
+
+def test_fail_waiver_roles_without_a_waiver_team_are_unverified(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        gh.add_member(WAIVERS, "wanda-waivers")
+        gh.comment(PR, "wanda-waivers", f"/approve waiver:SR117-VAL-05 {'ab' * 8}")
+        approvals = _collect_with_waiver_team(monkeypatch, gh, tmp_path, waiver_team=False)
+    assert [(a["role"], a["team"], a["verified"]) for a in approvals] == [
+        ("waiver:SR117-VAL-05", "", False)
+    ]

@@ -116,14 +116,21 @@ _any_reason(entry) if _not_applicable_reason(entry.meta, entry.pkg)
 
 # ---------------------------------------------------------------- waivers
 
-# A waiver counts when the bundle declares it with a justification and a future expiry,
-# and a collected, valid approval for role "waiver:<control id>" exists.
-_waivers[w.control_id] := object.union(w, {"approved_by": sort(logins)}) if {
+# A waiver is requested when the bundle declares it with a justification and a future
+# expiry; it counts once a collected, valid approval for role "waiver:<control id>"
+# exists. An expired or unjustified waiver is no request at all.
+_requested_waivers[w.control_id] := w if {
 	some w in object.get(input.bundle, "waivers", [])
 	is_string(w.justification)
 	w.justification != ""
 	_now_ns < time.parse_rfc3339_ns(w.expires_at)
-	logins := approvals.approvers(concat(":", ["waiver", w.control_id]))
+}
+
+_waiver_role(id) := concat(":", ["waiver", id])
+
+_waivers[id] := object.union(w, {"approved_by": sort(logins)}) if {
+	some id, w in _requested_waivers
+	logins := approvals.approvers(_waiver_role(id))
 	count(logins) > 0
 }
 
@@ -192,6 +199,18 @@ _requirements contains req if {
 	input.stage in config.settings.approval_stages
 	some _, entry in _applicable
 	some req in entry.pkg.required_approvals
+}
+
+# A requested waiver of a control that fails needs its own approval, at any stage: until
+# it is given the control keeps failing, and the report says who must approve what.
+_requirements contains {
+	"control_id": id,
+	"role": _waiver_role(id),
+	"count": 1,
+	"reason": sprintf("waive %s until %s", [id, w.expires_at]),
+} if {
+	some id, w in _requested_waivers
+	count(_denials[id]) > 0
 }
 
 _roles := {req.role | some req in _requirements}

@@ -167,6 +167,10 @@ test_success_valid_waiver_waives if {
 	d.violations == []
 	_statuses(d) == {"EX-FAIL": "waived"}
 	d.waived == [object.union(_violation("EX-FAIL"), {"waiver": object.union(_waiver("2027-01-01T00:00:00Z"), {"approved_by": ["mia-mrm"]})})]
+	d.required_approvals == [{
+		"role": "waiver:EX-FAIL", "count": 1, "reason": "waive EX-FAIL until 2027-01-01T00:00:00Z",
+		"controls": ["EX-FAIL"], "satisfied": true, "satisfied_by": ["mia-mrm"],
+	}]
 }
 
 test_fail_expired_waiver_waives_nothing if {
@@ -178,6 +182,7 @@ test_fail_expired_waiver_waives_nothing if {
 	d.allow == false
 	_statuses(d) == {"EX-FAIL": "fail"}
 	d.waived == []
+	d.required_approvals == []
 }
 
 test_fail_waiver_without_collected_approval if {
@@ -185,6 +190,14 @@ test_fail_waiver_without_collected_approval if {
 	d := main.decision with data.gate.controls as {"ex": _fail_ctl} with input as inp
 	d.allow == false
 	_statuses(d) == {"EX-FAIL": "fail"}
+	[[r.role, r.satisfied] | some r in d.required_approvals] == [["waiver:EX-FAIL", false]]
+}
+
+test_success_waiver_of_a_passing_control_needs_no_approval if {
+	inp := object.union(_input("merge"), {"bundle": {"waivers": [object.union(_waiver("2027-01-01T00:00:00Z"), {"control_id": "EX-PASS"})]}})
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as inp
+	d.allow == true
+	d.required_approvals == []
 }
 
 test_success_warnings_are_reported_not_blocking if {
