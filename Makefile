@@ -25,8 +25,8 @@ demo: setup
 test: setup lint typecheck policy pytest
 
 lint:
-	$(VENV)/bin/ruff check gate tests scripts
-	$(VENV)/bin/ruff format --check gate tests scripts
+	$(VENV)/bin/ruff check gate tests scripts examples
+	$(VENV)/bin/ruff format --check gate tests scripts examples
 
 typecheck:
 	$(VENV)/bin/mypy

@@ -261,9 +261,9 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 def auc_interval(auc: float, n_pos: int, n_neg: int, z: float = 1.959964) -> tuple[float, float]:
     """Hanley and McNeil (1982) standard error of the AUC."""
     q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
-    var = (
-        auc * (1 - auc) + (n_pos - 1) * (q1 - auc * auc) + (n_neg - 1) * (q2 - auc * auc)
-    ) / (n_pos * n_neg)
+    var = (auc * (1 - auc) + (n_pos - 1) * (q1 - auc * auc) + (n_neg - 1) * (q2 - auc * auc)) / (
+        n_pos * n_neg
+    )
     se = math.sqrt(max(var, 0.0))
     return max(0.0, auc - z * se), min(1.0, auc + z * se)
 
@@ -404,9 +404,7 @@ def sbom(out: Path) -> None:
         }
         for name in packages
     ]
-    components.append(
-        {"type": "platform", "name": "python", "version": platform.python_version()}
-    )
+    components.append({"type": "platform", "name": "python", "version": platform.python_version()})
     doc = {
         "bomFormat": "CycloneDX",
         "specVersion": "1.5",
@@ -454,7 +452,6 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
 
     p = {name: predict(model, d) for name, d in (("train", train), ("tune", tune), ("test", test))}
     y_test = test[TARGET].to_numpy()
-    m_train = metrics(train[TARGET].to_numpy(), p["train"], threshold)
     m_test = metrics(y_test, p["test"], threshold)
     ran_at = utc_now()
 

@@ -41,6 +41,13 @@ def _remove_population(b: Bundle) -> None:
         del ds["population_statement"]
 
 
+def _drop_segment_metrics(b: Bundle) -> None:
+    segments = b["validation"]["metrics"]["segments"]
+    b["validation"]["metrics"]["segments"] = [
+        s for s in segments if (s["attribute"], s["segment"]) != ("age_band", "62+")
+    ]
+
+
 def _stale_validation(b: Bundle) -> None:
     # High tier: revalidation every 12 months. Validated two years before NOW.
     b["validation"]["completed_at"] = "2024-11-20T16:00:00Z"
@@ -69,6 +76,7 @@ def _air_under(b: Bundle) -> None:
 
 MUTATIONS: list[tuple[str, Callable[[Bundle], None], str, set[str]]] = [
     ("remove the population statement", _remove_population, "merge", {"SR117-DEV-02"}),
+    ("drop a segment's metrics", _drop_segment_metrics, "staging", {"SR117-VAL-03"}),
     (
         "validation older than the tier's interval",
         _stale_validation,
