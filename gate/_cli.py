@@ -308,6 +308,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "replay": "gate._cli_audit",
     "docs": "gate._cli_audit",
     "monitor": "gate._cli_monitor",
+    "verify": "gate._cli_attest",
+    "keygen": "gate._cli_attest",
 }
 
 

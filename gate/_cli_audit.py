@@ -26,6 +26,47 @@ def _ledger_option(f: Any) -> Any:
     )(f)
 
 
+def _signing_options(f: Any) -> Any:
+    f = click.option(
+        "--keyless",
+        is_flag=True,
+        help="Sign with Sigstore (GitHub Actions OIDC identity) instead of a key file; "
+        "needs the sigstore extra and the network, otherwise fails (exit 3).",
+    )(f)
+    return click.option(
+        "--sign-key",
+        "sign_key",
+        type=click.Path(path_type=Path),
+        envvar="MRM_GATE_SIGNING_KEY",
+        default=None,
+        help="PEM private key (ed25519) that signs the ledger append and the attestation "
+        "(env MRM_GATE_SIGNING_KEY).",
+    )(f)
+
+
+def _signer(sign_key: Path | None, keyless: bool) -> Any:
+    """The signer asked for, or None for an unsigned append."""
+    from gate.attest.keys import keyless_signer, load_signer
+    from gate.errors import UsageError
+
+    if sign_key is not None and keyless:
+        raise UsageError("pass one of --sign-key or --keyless, not both")
+    if keyless:
+        return keyless_signer(os.environ)
+    return load_signer(sign_key) if sign_key is not None else None
+
+
+def _trust_option(f: Any) -> Any:
+    return click.option(
+        "--key",
+        "trust_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Trust file (or PEM public key) of the keys that sign this ledger; every "
+        "record and the head must then carry a valid signature by one of them.",
+    )(f)
+
+
 def _load_json(path: Path) -> dict[str, Any]:
     from gate.errors import EvidenceError, Problem
     from gate.fileio import load_document
@@ -58,6 +99,54 @@ def _decision_doc(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             ],
         )
     return doc, []
+
+
+def _attestable(rec: dict[str, Any], policy_input: Any) -> None:
+    """Refuse, before anything is appended, a decision that cannot be attested."""
+    from gate.attest.statement import build_statement
+    from gate.errors import UsageError
+
+    try:
+        build_statement(rec, policy_input.value, None)
+    except ValueError as exc:
+        raise UsageError(
+            f"cannot attest this decision: {exc}; nothing was recorded",
+            hint="collect the bundle with the model artefact (artifact.digest)",
+        ) from None
+
+
+def _write_attestation(
+    path: Path, rec: dict[str, Any], policy_input: Any, entry: Any, signer: Any
+) -> None:
+    from gate.attest.envelope import IN_TOTO_PAYLOAD, sign
+    from gate.attest.statement import build_statement
+    from gate.fileio import canonical_json, write_atomic
+
+    statement = build_statement(rec, policy_input.value, {"index": entry.index, "hash": entry.hash})
+    envelope = sign(canonical_json(statement), IN_TOTO_PAYLOAD, signer)
+    write_atomic(path, json.dumps(envelope, indent=2) + "\n")
+    click.echo(f"mrm-gate: decision attestation written to {path}", err=True)
+
+
+def _trust(trust_path: Path | None) -> Any:
+    from gate.attest.keys import load_trust
+
+    return load_trust(trust_path) if trust_path is not None else None
+
+
+def _require_signed(book: Any, index: int, trust: Any) -> None:
+    """Refuse to replay from a ledger whose signatures do not verify."""
+    result = book.verify(trust=trust)
+    if result.ok:
+        return
+    for at, problem in result.problems:
+        click.echo(f"  record {at}: {problem}", err=True)
+    click.echo(
+        f"mrm-gate: ledger {book.path} does not verify with {trust.source}; record {index} "
+        "is not replayed: it may not be the one that was recorded",
+        err=True,
+    )
+    sys.exit(1)
 
 
 def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the commands
@@ -116,6 +205,15 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         default=None,
         help="Also write the decision record here (JSON).",
     )
+    @_signing_options
+    @click.option(
+        "--attestation",
+        "attestation_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Also write the signed decision attestation (DSSE envelope of an in-toto "
+        "Statement about the model artefact and the evidence) here; needs a signer.",
+    )
     @_policy_options
     def record(
         bundle_path: Path,
@@ -128,6 +226,9 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         opa_url: str | None,
         timeout: float,
         output: Path | None,
+        sign_key: Path | None,
+        keyless: bool,
+        attestation_path: Path | None,
         policy: Path | None,
         data_files: tuple[Path, ...],
         opa_bin: str | None,
@@ -140,6 +241,12 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             raise UsageError(
                 "pass exactly one of --stage (evaluate and record) or --decision FILE",
                 hint="e.g. mrm-gate record --bundle evidence/bundle.json --stage production",
+            )
+        signer = _signer(sign_key, keyless)
+        if attestation_path is not None and signer is None:
+            raise UsageError(
+                "--attestation needs a signer: pass --sign-key KEY (or --keyless in CI)",
+                hint="create a key pair with `mrm-gate keygen --output DIR`",
             )
         source = _policy_source(policy, data_files) if not opa_url else None
         engine = _engine(opa_url, opa_bin, source or PolicySource(Path(".")), timeout)
@@ -184,10 +291,14 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             rec = build_record(decision, policy_input, info, recorded_at=utc_now(), env=os.environ)
         except ValueError as exc:
             raise EngineError(f"cannot build a sound decision record: {exc}") from exc
-        entry = Ledger(ledger_path).append(rec, policy_input)
+        if attestation_path is not None:
+            _attestable(rec, policy_input)
+        entry = Ledger(ledger_path, signer).append(rec, policy_input)
         if output is not None:
             doc = standalone(rec, policy_input)
             write_atomic(output, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        if attestation_path is not None:
+            _write_attestation(attestation_path, rec, policy_input, entry, signer)
         verdict = "allowed" if decision.allow else "denied"
         click.echo(
             f"mrm-gate: {verdict} at {decision.stage}; recorded as {ledger_path} "
@@ -208,16 +319,20 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         multiple=True,
         help="A head published earlier, INDEX:HASH; that record must still be there, unchanged.",
     )
-    def ledger_verify(ledger_path: Path, anchors: tuple[str, ...]) -> None:
-        """Check the hash chain. Exit 0 intact, 1 tampered, 2 unreadable."""
+    @_trust_option
+    def ledger_verify(ledger_path: Path, anchors: tuple[str, ...], trust_path: Path | None) -> None:
+        """Check the hash chain (and, with --key, the signatures). Exit 0 intact,
+        1 tampered, 2 unreadable."""
         parsed = tuple(Anchor.parse(a) for a in anchors)
-        result = Ledger(ledger_path).verify(parsed)
+        result = Ledger(ledger_path).verify(parsed, _trust(trust_path))
         if result.ok:
             last = result.count - 1
             click.echo(
                 f"ledger {ledger_path}: intact, {result.count} record(s), "
                 f"{result.inputs} stored input(s); head {last}:{result.head_hash}"
             )
+            if trust_path is not None:
+                click.echo(f"every record and the head are signed by keys of {trust_path}")
             click.echo("publish the head where the ledger's writers cannot change it, and pass it")
             click.echo("back later with --anchor to prove nothing before it was rewritten.")
             return
@@ -309,12 +424,14 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     )
     @click.option("--index", type=int, default=None, help="Replay this record of the ledger.")
     @_ledger_option
+    @_trust_option
     @click.option("--timeout", default=60.0, show_default=True)
     @_policy_options
     def replay(
         record_path: Path | None,
         index: int | None,
         ledger_path: Path,
+        trust_path: Path | None,
         timeout: float,
         policy: Path | None,
         data_files: tuple[Path, ...],
@@ -328,6 +445,11 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         """
         if (record_path is None) == (index is None):
             raise UsageError("pass exactly one of --record FILE or --index N")
+        if trust_path is not None and record_path is not None:
+            raise UsageError(
+                "--key checks the signatures of a ledger record: use it with --index",
+                hint="for a record file, verify its attestation with `mrm-gate verify`",
+            )
         book = Ledger(ledger_path)
         if record_path is not None:
             doc = _load_json(record_path)
@@ -348,6 +470,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             where = str(record_path)
         else:
             assert index is not None
+            if trust_path is not None:
+                _require_signed(book, index, _trust(trust_path))
             found = book.get(index)
             rec, policy_input = found.record, book.input_of(found)
             where = f"{ledger_path} record {index}"

@@ -28,6 +28,17 @@ verify a ledger without being able to sign one):
   every record up to a published anchor is then fixed. Records after the newest anchor
   remain unprovable without it; ``mrm-gate replay`` still shows whether each recorded
   decision follows from its recorded input.
+
+A signed ledger (appends given a signing key) closes the rest of that gap against anyone
+without the key. Each append signs, in DSSE envelopes (:mod:`gate.attest.envelope`), the
+new entry (``{"index", "hash", "signed_at"}``, one line of ``<ledger>.sig``) and the new
+head (``{"count", "hash", "signed_at"}``, in the head file). The two payload types differ,
+so an entry's signature is never accepted as a head. ``verify`` with a trust file then
+also finds a consistent rewrite (the rewritten entries' hashes carry no valid signature),
+a record signed by another key, and a removed tail (the signed head, or the signatures
+of the removed entries, still name it). Only a rollback of all three files to a copy
+taken earlier is indistinguishable from that earlier state: the published anchors, and
+the head signing time that ``ledger verify`` prints, are the defence against it.
 """
 
 from __future__ import annotations
@@ -41,6 +52,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from gate.attest import envelope as dsse
+from gate.attest.keys import Trust, parse_time
 from gate.audit.record import (
     DIGEST,
     CanonicalInput,
@@ -76,6 +89,14 @@ def entry_line(index: int, prev_hash: str, record_json: bytes) -> tuple[str, byt
     )
     digest = hashlib.sha256(body).hexdigest()
     return digest, _HASH_PREFIX + digest.encode("ascii") + b'",' + body[1:] + b"\n"
+
+
+ENTRY_PAYLOAD = "application/vnd.mrm-gate.ledger-entry+json"
+HEAD_PAYLOAD = "application/vnd.mrm-gate.ledger-head+json"
+
+
+def signatures_path(ledger: Path) -> Path:
+    return ledger.with_name(ledger.name + ".sig")
 
 
 def head_path(ledger: Path) -> Path:
@@ -235,12 +256,23 @@ def _read_entry(line: bytes) -> tuple[Entry | None, str, bool]:
     return entry, "", entry_hash(index, prev, record) == digest
 
 
+def _append_line(path: Path, line: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 class Ledger:
     """A ledger file and its input store. Nothing is ever rewritten; entries are appended."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, signer: Any = None) -> None:
+        """``signer`` (a securesystemslib signer) signs each append; None appends unsigned,
+        which a ledger that is already signed refuses."""
         self.path = path
         self.inputs = InputStore(inputs_path(path))
+        self.signer = signer
 
     # ------------------------------------------------------------------ appending
     def append(self, record: dict[str, Any], policy_input: CanonicalInput) -> Entry:
@@ -274,17 +306,35 @@ class Ledger:
                         hint="check that directory and its permissions",
                     ) from exc
                 digest, line = entry_line(index, prev, record_json)
+                signature, head = self._signed(index, digest, str(record.get("recorded_at")))
                 fh.seek(0, os.SEEK_END)
                 fh.write(line)
                 fh.flush()
                 os.fsync(fh.fileno())
-                write_atomic(
-                    head_path(self.path),
-                    json.dumps({"count": index + 1, "hash": digest}) + "\n",
-                )
+                if signature is not None:
+                    _append_line(signatures_path(self.path), signature)
+                write_atomic(head_path(self.path), json.dumps(head) + "\n")
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         return Entry(index, prev, record, digest)
+
+    def _signed(self, index: int, digest: str, signed_at: str) -> tuple[bytes | None, Any]:
+        """The signature line of the new entry and the new head (both signed when there
+        is a signer), computed before anything is written: a failed signing writes
+        nothing."""
+        head: dict[str, Any] = {"count": index + 1, "hash": digest}
+        if self.signer is None:
+            if signatures_path(self.path).exists():
+                raise LedgerError(
+                    f"the ledger {self.path} is signed; nothing was appended unsigned",
+                    hint="pass --sign-key (or MRM_GATE_SIGNING_KEY), or --keyless in CI",
+                )
+            return None, head
+        entry = {"index": index, "hash": digest, "signed_at": signed_at}
+        envelope = dsse.sign(canonical_json(entry), ENTRY_PAYLOAD, self.signer)
+        head_body = {**head, "signed_at": signed_at}
+        head["signature"] = dsse.sign(canonical_json(head_body), HEAD_PAYLOAD, self.signer)
+        return canonical_json({"index": index, "envelope": envelope}) + b"\n", head
 
     def _last_entry(self, fh: BinaryIO) -> Entry | None:
         """The last entry, read backwards from the end; refuse a damaged tail."""
@@ -365,9 +415,10 @@ class Ledger:
             ) from None
 
     # ------------------------------------------------------------------ verifying
-    def verify(self, anchors: tuple[Anchor, ...] = ()) -> Verification:
+    def verify(self, anchors: tuple[Anchor, ...] = (), trust: Trust | None = None) -> Verification:
         """Check every link and hash, each stored input, every record's consistency, the
-        head file and the anchors.
+        head file and the anchors; with ``trust``, also that every entry and the head are
+        signed by a key of ``trust`` valid when it signed.
 
         Records are not validated against the JSON schema again: each was validated
         before it was appended, and its hash binds it to what was validated (see
@@ -380,9 +431,11 @@ class Ledger:
         facts_cache: dict[str, InputFacts | str] = {}
         prev = GENESIS
         count = 0
+        hashes: list[str] = []
         for position, line in enumerate(self._lines()):
             count = position + 1
             entry, problem, intact = _read_entry(line)
+            hashes.append(entry.hash if entry is not None else "")
             if entry is None:
                 result.problems.append((position, problem))
                 prev = ""
@@ -424,6 +477,8 @@ class Ledger:
         if count and prev == "":
             result.head_hash = ""
         self._check_head(result)
+        if trust is not None:
+            result.problems.extend(SignatureCheck(self.path, trust).problems(hashes))
         for anchor in anchors:
             if anchor.index >= count:
                 result.problems.append(
@@ -474,6 +529,102 @@ class Ledger:
             result.problems.append(
                 (count - 1, "the last record is not the one the head file names")
             )
+
+
+class SignatureCheck:
+    """The signatures of a ledger's entries and head, against a trust file."""
+
+    def __init__(self, ledger: Path, trust: Trust) -> None:
+        self.ledger = ledger
+        self.trust = trust
+
+    def problems(self, hashes: list[str]) -> list[tuple[int, str]]:
+        """Every entry (by the hash it has now) and the head without a valid signature."""
+        found: list[tuple[int, str]] = []
+        signed = self._signature_lines(found)
+        for position, digest in enumerate(hashes):
+            envelope = signed.get(position)
+            if envelope is None:
+                found.append(
+                    (
+                        position,
+                        "NOT SIGNED: no signature for this record (added or rewritten "
+                        "without the ledger's signing key)",
+                    )
+                )
+                continue
+            problem = self._payload_problem(
+                envelope, ENTRY_PAYLOAD, {"index": position, "hash": digest}, "record"
+            )
+            if problem:
+                found.append((position, problem))
+        gone = sorted(i for i in signed if i >= len(hashes))
+        if gone:
+            found.append(
+                (
+                    len(hashes),
+                    f"signatures exist for records {gone[0]}..{gone[-1]}, which are no longer "
+                    "in the ledger: its tail was removed",
+                )
+            )
+        found.extend(self._head_problems(len(hashes), hashes[-1] if hashes else GENESIS))
+        return found
+
+    def _signature_lines(self, found: list[tuple[int, str]]) -> dict[int, Any]:
+        path = signatures_path(self.ledger)
+        try:
+            lines = path.read_bytes().splitlines()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise LedgerError(f"cannot read the signatures {path}: {exc.strerror}") from None
+        signed: dict[int, Any] = {}
+        for number, line in enumerate(lines):
+            try:
+                item = json.loads(line)
+                index, envelope = item["index"], item["envelope"]
+                if not isinstance(index, int) or index in signed:
+                    raise ValueError("repeated or mistyped index")
+            except (ValueError, KeyError, TypeError):
+                found.append((number, f"line {number + 1} of {path.name} is not a signature"))
+                continue
+            signed[index] = envelope
+        return signed
+
+    def _payload_problem(
+        self, envelope: Any, payload_type: str, expected: dict[str, Any], what: str
+    ) -> str:
+        """'' when ``envelope`` is a trusted, valid signature over ``expected``."""
+        where = f"the {what}'s signature"
+        try:
+            verified = dsse.verify(envelope, self.trust, payload_type=payload_type, where=where)
+            body = json.loads(verified.payload)
+            signed_at = parse_time(body.get("signed_at"), f"{where}: signed_at")
+            verified.require_valid([(signed_at, "its signing time")], where)
+        except UsageError as exc:  # refused envelope, bad time
+            return exc.message
+        except (ValueError, AttributeError):
+            return f"{where}: the signed payload is not a JSON object"
+        if {k: body.get(k) for k in expected} != expected:
+            return (
+                f"{where} is valid but for another {what} ({json.dumps(body, sort_keys=True)}):"
+                " the ledger was rewritten"
+            )
+        return ""
+
+    def _head_problems(self, count: int, last_hash: str) -> list[tuple[int, str]]:
+        path = head_path(self.ledger)
+        try:
+            head = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return []  # reported by the unsigned head check
+        at = max(count - 1, 0)
+        if not isinstance(head, dict) or "signature" not in head:
+            return [(at, f"head file {path.name} is NOT SIGNED (rewritten without the key)")]
+        problem = self._payload_problem(
+            head["signature"], HEAD_PAYLOAD, {"count": count, "hash": last_hash}, "head"
+        )
+        return [(at, problem)] if problem else []
 
 
 __all__ = ["Anchor", "Entry", "Ledger", "LedgerError", "Verification", "entry_hash"]
