@@ -10,6 +10,7 @@ which key, valid when, revoked or not.
 from __future__ import annotations
 
 import binascii
+import importlib.util
 import datetime as _dt
 import hashlib
 from collections.abc import Sequence
@@ -88,18 +89,27 @@ def _parse(doc: Any, where: str) -> Any:
 
 
 def _check_signature(key: TrustedKey, signature: Any, pae: bytes) -> str:
-    """'' when ``key`` made ``signature`` over ``pae``, otherwise why not."""
-    from securesystemslib.exceptions import UnsupportedLibraryError, UnverifiedSignatureError
+    """'' when ``key`` made ``signature`` over ``pae``, otherwise why not.
+
+    A Sigstore identity is checked against the public-good instance (certificate chain,
+    transparency log); when that cannot happen here the check fails closed (exit 3).
+    """
+    from securesystemslib.exceptions import UnverifiedSignatureError, VerificationError
     from securesystemslib.signer import SigstoreKey
 
+    keyless = isinstance(key.key, SigstoreKey)
+    if keyless and importlib.util.find_spec("sigstore") is None:
+        raise keyless_failure(ImportError("the sigstore library is not installed"))
     try:
         key.key.verify_signature(signature, pae)
+    except VerificationError as exc:  # a subclass of the next: "could not check", not "no"
+        if keyless:
+            raise keyless_failure(exc) from None
+        return f"the signature of key {key.keyid[:16]} cannot be checked ({exc})"
     except UnverifiedSignatureError:
         return f"the signature of key {key.keyid[:16]} does not match: the envelope was altered"
-    except UnsupportedLibraryError as exc:
-        raise keyless_failure(exc) from None
     except Exception as exc:
-        if isinstance(key.key, SigstoreKey):
+        if keyless:
             raise keyless_failure(exc) from None
         return f"the signature of key {key.keyid[:16]} cannot be checked ({exc})"
     return ""

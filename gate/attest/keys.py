@@ -212,8 +212,8 @@ def keyless_signer(env: Mapping[str, str]) -> Any:
 def keyless_failure(exc: BaseException) -> EngineError:
     """The error for a keyless (Sigstore) step that could not be carried out."""
     return EngineError(
-        f"keyless signing with Sigstore is not possible here ({type(exc).__name__}: {exc}); "
-        "nothing was signed",
+        f"keyless signing or verification with Sigstore is not possible here "
+        f"({type(exc).__name__}: {exc}); nothing was signed or accepted",
         hint="install the sigstore extra (pip install 'mrm-gate[sigstore]'), run in GitHub "
         "Actions with `id-token: write` and access to Fulcio and Rekor; or sign with "
         "--sign-key",
