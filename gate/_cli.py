@@ -307,6 +307,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "ledger": "gate._cli_audit",
     "replay": "gate._cli_audit",
     "docs": "gate._cli_audit",
+    "attest": "gate._cli_audit",
     "monitor": "gate._cli_monitor",
     "verify": "gate._cli_attest",
     "keygen": "gate._cli_attest",

@@ -1,4 +1,4 @@
-"""Audit commands: record, ledger verify/show, replay, docs."""
+"""Audit commands: record, ledger verify/show, replay, attest, docs."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def _require_signed(book: Any, index: int, trust: Any) -> None:
         click.echo(f"  record {at}: {problem}", err=True)
     click.echo(
         f"mrm-gate: ledger {book.path} does not verify with {trust.source}; record {index} "
-        "is not replayed: it may not be the one that was recorded",
+        "is not used (not replayed, not attested): it may not be the one that was recorded",
         err=True,
     )
     sys.exit(1)
@@ -524,6 +524,41 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if result.reproduced:
             click.echo("replay: reproduced")
         sys.exit(0 if result.reproduced else 1)
+
+    @cli.command()
+    @_ledger_option
+    @click.option("--index", required=True, type=int, help="The ledger record to attest.")
+    @click.option(
+        "--key",
+        "trust_path",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="Trust file (or PEM public key) the ledger must verify with first.",
+    )
+    @_signing_options
+    @click.option("--output", required=True, type=click.Path(path_type=Path))
+    def attest(
+        ledger_path: Path,
+        index: int,
+        trust_path: Path,
+        sign_key: Path | None,
+        keyless: bool,
+        output: Path,
+    ) -> None:
+        """Write the signed decision attestation of a record of a signed ledger.
+
+        The ledger is verified with --key first (as `ledger verify --key`): only a record
+        signed when it was appended is attested. Exit 1 when the ledger does not verify.
+        """
+        signer = _signer(sign_key, keyless)
+        if signer is None:
+            raise UsageError("attest needs a signer: pass --sign-key KEY (or --keyless in CI)")
+        book = Ledger(ledger_path)
+        _require_signed(book, index, _trust(trust_path))
+        found = book.get(index)
+        policy_input = book.input_of(found)
+        _attestable(found.record, policy_input)
+        _write_attestation(output, found.record, policy_input, found, signer)
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))

@@ -10,9 +10,9 @@ which key, valid when, revoked or not.
 from __future__ import annotations
 
 import binascii
-import importlib.util
 import datetime as _dt
 import hashlib
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any

@@ -108,7 +108,7 @@ def test_consistent_rewrite_with_a_fake_github_record_is_detected(
     assert "record 1: the record's signature is valid but for another record" in out.stderr
     assert "head file ledger.jsonl.head is NOT SIGNED" in out.stderr
     replay = run_cli("replay", "--ledger", str(signed.path), "--index", "1", "--key", str(trust))
-    assert replay.returncode == 1 and "is not replayed" in replay.stderr
+    assert replay.returncode == 1 and "is not used (not replayed" in replay.stderr
     assert "reproduced" not in replay.stdout
 
 
@@ -203,3 +203,36 @@ def test_replay_of_a_signed_record_needs_no_github(
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "replay: reproduced" in out.stdout
+
+
+def test_attest_writes_the_attestation_of_a_signed_record_only(
+    signed: Ledger, key: KeyFiles, forged: Pair, tmp_path: Path
+) -> None:
+    trust = key.trust(tmp_path / "trust.json")
+    output = tmp_path / "record0.intoto.json"
+    out = run_cli(
+        "attest", "--ledger", str(signed.path), "--index", "0", "--key", str(trust),
+        "--sign-key", str(key.private), "--output", str(output),
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    digest = records_artifact(signed)
+    verified = run_cli(
+        "verify", "--digest", digest, "--attestation", str(output), "--key", str(trust),
+        "--stage", "merge", "--now", "2026-12-01T00:00:00Z",
+    )  # fmt: skip
+    assert verified.returncode == 0 and "ALLOWED at merge" in verified.stdout
+    _rewrite_from(signed, 1, forged)
+    refused = run_cli(
+        "attest", "--ledger", str(signed.path), "--index", "1", "--key", str(trust),
+        "--sign-key", str(key.private), "--output", str(tmp_path / "forged.json"),
+    )  # fmt: skip
+    assert refused.returncode == 1 and not (tmp_path / "forged.json").exists()
+
+
+def records_artifact(book: Ledger) -> str:
+    """The artefact digest of record 0, as the shipped bundle asset states it."""
+    from conftest import load_asset
+
+    value = load_asset("bundles", "credit-complete.json")["artifact"]["digest"]
+    assert isinstance(value, str)
+    return value
