@@ -104,6 +104,35 @@ def waived(decision: dict[str, Any]) -> set[str]:
     return {v["control_id"] for v in decision["waived"]}
 
 
+def demo_signing_key(directory: Path) -> Path:
+    """A key pair made now for this run only (a DEMO key, never a real one); every record
+    of the demo's ledger is signed with it. Returns its trust file."""
+    must(gate(ROOT, "keygen", "--output", str(directory), "--now", NOW))
+    os.environ["MRM_GATE_SIGNING_KEY"] = str(directory / "signing-key.pem")
+    return directory / "trust.json"
+
+
+def attest_and_verify(
+    repo: Path, ledger: Path, trust: Path, attestation: Path, bundle: Path
+) -> list[str]:
+    """Attest the last ledger record and verify the model artefact file against it."""
+    index = str(len(ledger.read_text().splitlines()) - 1)
+    artifact = repo / json.loads(bundle.read_text())["artifact"]["path"]
+    steps = (
+        ("ledger verify", ("ledger", "verify", "--ledger", str(ledger), "--key", str(trust))),
+        ("attest", ("attest", "--ledger", str(ledger), "--index", index, "--key", str(trust),
+                    "--output", str(attestation))),
+        ("verify", ("verify", "--artifact", str(artifact), "--attestation", str(attestation),
+                    "--key", str(trust), "--stage", "production", "--now", NOW)),
+    )  # fmt: skip
+    for label, args in steps:
+        proc = gate(repo, *args)
+        print((proc.stdout + proc.stderr).rstrip())
+        if proc.returncode != 0:
+            return [f"{label}: exit {proc.returncode}"]
+    return []
+
+
 def main() -> int:  # noqa: PLR0915 - a linear walk-through
     started = time.monotonic()
     if OUT.exists():
@@ -115,6 +144,7 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
     ledger, docs = OUT / "ledger.jsonl", OUT / "docs"
     problems: list[str] = []
     owner, name, author = REPOSITORIES[EXAMPLE]
+    trust = demo_signing_key(OUT / "demo-keys")
 
     with (
         tempfile.TemporaryDirectory(prefix="mrm-gate-demo-") as tmp,
@@ -237,6 +267,10 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
         if proc.returncode != 0:
             problems.append(f"docs: exit {proc.returncode}: {proc.stderr.strip()}")
 
+        say("10. attest the allowed production decision; a deploy verifies the model file")
+        attestation = OUT / "production.intoto.json"
+        problems += attest_and_verify(repo, ledger, trust, attestation, reproduced)
+
     say("What this shows")
     print("   With the facts only CI and GitHub can give, collected by the gate itself, the")
     print("   model is allowed to merge; production waits for independent sign-off, given in")
@@ -255,6 +289,8 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
         ("... after the approvals", approved_json),
         ("decision ledger", ledger),
         ("model documentation", docs),
+        ("production attestation", OUT / "production.intoto.json"),
+        ("DEMO signing key and trust", OUT / "demo-keys"),
     ):
         print(f"   {label:<30} {path.relative_to(ROOT)}")
     print(f"\n   demo finished in {time.monotonic() - started:.0f} s")
