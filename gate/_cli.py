@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from gate import __version__
+from gate.clock import now_option, resolve_now
 from gate.decision import Decision, decision_from_policy
 from gate.engine.interface import PolicyEngine
 from gate.engine.local import LocalOpaEngine
@@ -20,7 +21,7 @@ from gate.errors import EXIT_INVALID, GateError
 from gate.evidence import bundle_digest, load_bundle
 from gate.fileio import write_atomic
 from gate.policy import PolicySource, build_bundle, default_policy_dir
-from gate.policy_input import build_input, utc_now
+from gate.policy_input import build_input
 from gate.render import to_json, to_markdown, to_table
 
 STAGES = ("merge", "staging", "production", "monitoring")
@@ -167,11 +168,7 @@ def evaluate(
     default=None,
     help="Write the report here (atomically) instead of standard output.",
 )
-@click.option(
-    "--now",
-    default=None,
-    help="Evaluation time, RFC 3339 (default: the current time). For replays.",
-)
+@now_option("Evaluation time, RFC 3339 (default: the current time). For replays.")
 @click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
 @click.option(
     "--github",
@@ -211,7 +208,7 @@ def check(
         from gate.github.collect import collector_from_env
 
         collector = collector_from_env(config_path)
-    decision = evaluate(bundle_path, stage, engine, now=now or utc_now(), collector=collector)
+    decision = evaluate(bundle_path, stage, engine, now=resolve_now(now), collector=collector)
     render = {"table": to_table, "json": to_json, "markdown": to_markdown}[fmt]
     _emit(render(decision), output)
     if output is not None:

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from gate.clock import now_option, resolve_now
+
 DEFAULT_LEDGER = Path(".mrm-gate") / "ledger.jsonl"
 STAGES = ("merge", "staging", "production", "monitoring")
 
@@ -169,7 +171,6 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     from gate.evidence import bundle_digest, load_bundle
     from gate.fileio import write_atomic
     from gate.policy import PolicySource
-    from gate.policy_input import utc_now
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
@@ -196,7 +197,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         default=Path(".mrm-gate.yml"),
         show_default=True,
     )
-    @click.option("--now", default=None, help="Evaluation time, RFC 3339 (default: now).")
+    @now_option("Evaluation time, RFC 3339 (default: now).")
     @click.option("--opa-url", default=None, help="Evaluate on this OPA server.")
     @click.option("--timeout", default=60.0, show_default=True)
     @click.option(
@@ -237,6 +238,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
 
         Exits like `check` (0 allowed, 1 denied), after the record is safely appended.
         """
+        evaluated_at = resolve_now(now)
         if (stage is None) == (decision_path is None):
             raise UsageError(
                 "pass exactly one of --stage (evaluate and record) or --decision FILE",
@@ -281,14 +283,16 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 bundle_path,
                 stage,
                 engine,
-                now=now or utc_now(),
+                now=evaluated_at,
                 repository=repository,
                 pull_request=pull_request,
                 approvals=approvals,
             )
         info = policy_info(source, decision.policy_revision)
         try:
-            rec = build_record(decision, policy_input, info, recorded_at=utc_now(), env=os.environ)
+            rec = build_record(
+                decision, policy_input, info, recorded_at=evaluated_at, env=os.environ
+            )
         except ValueError as exc:
             raise EngineError(f"cannot build a sound decision record: {exc}") from exc
         if attestation_path is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from gate.clock import now_option
 from gate.collect import CollectOptions, collect
 from gate.evidence import bundle_digest, load_bundle
 from gate.fileio import write_atomic
@@ -51,11 +52,7 @@ def _progress_bar(label: str, size: int) -> Iterator[Callable[[int], None]]:
     default=None,
     help="Base ref of the change range (default: GITHUB_BASE_REF; none: the HEAD commit only).",
 )
-@click.option(
-    "--now",
-    default=None,
-    help="Collection time recorded in collected.collected_at, RFC 3339 (default: now).",
-)
+@now_option("Collection time recorded in collected.collected_at, RFC 3339 (default: now).")
 @click.option(
     "--github",
     "use_github",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from gate.clock import now_option, resolve_now
 from gate.evidence import load_bundle
 from gate.fileio import write_atomic
 from gate.reproduce import reproduce
@@ -34,14 +35,17 @@ from gate.reproduce import reproduce
     help="Write the bundle here with reproduced_artifact_sha256 and reproduced_at recorded.",
 )
 @click.option("--timeout", default=1800.0, show_default=True, help="Training timeout, seconds.")
-def reproduce_cmd(bundle_path: Path, repo: Path, output: Path | None, timeout: float) -> None:
+@now_option("Time recorded as reproduced_at, RFC 3339 (default: now).")
+def reproduce_cmd(
+    bundle_path: Path, repo: Path, output: Path | None, timeout: float, now: str | None
+) -> None:
     """Re-run the recorded training and compare the artefact's sha256.
 
     Exit 0 when the artefact is byte-identical, 1 when it differs (or the data or the run
     does), 2 when a reference (commit, data snapshot, command, hash) is missing.
     """
     bundle = load_bundle(bundle_path)
-    result = reproduce(bundle, repo, timeout=timeout)
+    result = reproduce(bundle, repo, now=resolve_now(now), timeout=timeout)
     for line in result.messages:
         click.echo(f"mrm-gate: {line}", err=True)
     if output is not None and result.reproduced_sha256 is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from gate.clock import now_option, resolve_now
 from gate.errors import EXIT_DENIED, UsageError
 from gate.fileio import write_atomic
 
@@ -46,7 +47,7 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     default=None,
     help="Date or time outcomes are known at, for the label delay (default: --now).",
 )
-@click.option("--now", default=None, help="Evaluation time, RFC 3339 (default: now).")
+@now_option("Evaluation time, RFC 3339 (default: now).")
 @click.option(
     "--engine",
     "compute_engine",
@@ -103,7 +104,7 @@ def monitor(
     from gate.monitor.run import Options, compute, parse_time
     from gate.monitor.tables import read_table
     from gate.policy import PolicySource
-    from gate.policy_input import build_input, utc_now
+    from gate.policy_input import build_input
 
     if (period_start is None) != (period_end is None):
         raise UsageError("give both --period-start and --period-end, or neither")
@@ -114,8 +115,7 @@ def monitor(
             raise UsageError("--period-end is before --period-start")
     if output_path.resolve() == bundle_path.resolve():
         raise UsageError("--output must differ from --bundle: the input bundle is kept as is")
-    decided_at = now or utc_now()
-    parse_time(decided_at, "--now")
+    decided_at = resolve_now(now)
     bundle = load_bundle(bundle_path)
     plan = read_plan(bundle, str(bundle_path))
     baseline = read_table(baseline_path, "baseline")

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
-
-
-def utc_now() -> str:
-    """The current time as RFC 3339 UTC with second precision."""
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def build_input(

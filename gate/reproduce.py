@@ -27,7 +27,6 @@ import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -170,7 +169,9 @@ def _command(text: str) -> list[str]:
     return argv
 
 
-def reproduce(bundle: dict[str, Any], repo: Path, *, timeout: float = 1800.0) -> Reproduction:
+def reproduce(
+    bundle: dict[str, Any], repo: Path, *, now: str, timeout: float = 1800.0
+) -> Reproduction:
     """Re-run the recorded training; raise :class:`ReferenceMissing` for a missing reference."""
     rep = bundle.get("reproducibility")
     if not isinstance(rep, dict):
@@ -206,7 +207,6 @@ def reproduce(bundle: dict[str, Any], repo: Path, *, timeout: float = 1800.0) ->
         )
 
     messages: list[str] = []
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with tempfile.TemporaryDirectory(prefix="mrm-gate-reproduce-") as tmp:
         export = Path(tmp)
         _export_tree(root, commit, export)

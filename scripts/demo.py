@@ -18,11 +18,15 @@ protection read from git, the environment and the API; nothing from developer fi
 * posts the `/approve` comments on the simulated pull request and checks again with
   `--github`: expected ALLOWED, with NOT_IN_THE_DATA reported as `waived`.
 
-Decisions are taken as of the example's evidence date (NOW) so the demo gives the same
-result on any day. The platform evidence of other systems of record (ticket, access review,
-scans, runbook, baseline configuration, release signing) comes from the example's
-`platform/` folder: sample files, labelled as such. Everything kept is written to out/demo/.
-The demo fails (exit 1) when a decision differs from what is expected.
+The demo reads the clock once, at its start, and hands that instant to every step (git's
+commit dates, the pipeline's stamps, collect, check, record, reproduce): it runs today. The
+example's documents were written for a pull request opened on STORY_DAY (tests/examples/
+stories.py); the demo lays them out moved by the days since then, so the story (a review ten
+days old, waivers four months from expiry) is the same on any day, and it says so. The
+platform evidence of other systems of record (ticket, access review, scans, runbook,
+baseline configuration, release signing) comes from the example's `platform/` folder:
+sample files, labelled as such, dated like the rest of the story. Everything kept is
+written to out/demo/. The demo fails (exit 1) when a decision differs from what is expected.
 """
 
 from __future__ import annotations
@@ -40,23 +44,29 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "examples")]
 
+from clock import shifted  # noqa: E402
 from example_repo import (  # noqa: E402
     BRANCH,
     FAKE_TOKEN,
-    NOW,
     PR,
     REPOSITORIES,
     approve_by_comments,
     ci_env,
     seed_pull_request,
     start_repo,
+    train_and_validate,
     waivers_needed,
 )
 from github_server import GitHubServer  # noqa: E402
+from stories import STORY_DAY, shift_days  # noqa: E402
+
+from gate.clock import parse_instant, system_now  # noqa: E402
 
 EXAMPLE = "examples/credit-scorecard"
 CONFIG = f"{EXAMPLE}/.mrm-gate.yml"
 OUT = ROOT / "out" / "demo"
+# The demo's one clock, read once: every step is stamped and evaluated at this instant.
+NOW = system_now()
 
 # What a demonstration on a public data set cannot show: an out-of-time window and a
 # monitoring period (the data has no dates), live adverse-action operations. The example
@@ -90,10 +100,6 @@ def gate(
     return run(
         [sys.executable, "-m", "gate", *args], repo, show="mrm-gate " + " ".join(args), env=env
     )
-
-
-def git(repo: Path, *args: str) -> None:
-    must(subprocess.run(["git", *args], cwd=repo, text=True, capture_output=True, check=False))
 
 
 def failed(decision: dict[str, Any]) -> set[str]:
@@ -148,19 +154,25 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
 
     with (
         tempfile.TemporaryDirectory(prefix="mrm-gate-demo-") as tmp,
-        GitHubServer.running(owner=owner, repo=name, token=FAKE_TOKEN) as github,
+        GitHubServer.running(
+            owner=owner, repo=name, token=FAKE_TOKEN, start=parse_instant(shifted(NOW, minutes=-30))
+        ) as github,
     ):
         repo = Path(tmp) / "repo"
         repo.mkdir()
         say(f"1. a fresh git repository: `main`, and branch {BRANCH} with {EXAMPLE}/")
-        start_repo(repo, EXAMPLE)
+        days = shift_days(NOW)
+        start_repo(repo, EXAMPLE, NOW)
         print(f"   {repo}")
+        print(
+            f"   The demo runs at {NOW}. The example's documents are dated for a pull request\n"
+            f"   opened on {STORY_DAY}; laid out here moved by {days} day(s), so the story's\n"
+            "   intervals (review age, waiver expiry) hold today. Regulation dates do not move."
+        )
 
         say("2. train on the German credit data, then the validator's independent check")
-        print(must(run([sys.executable, f"{EXAMPLE}/pipeline.py"], repo)).rstrip())
-        print(must(run([sys.executable, f"{EXAMPLE}/validation/validate.py"], repo)).rstrip())
-        git(repo, "add", "-A")
-        git(repo, "commit", "-q", "-m", "trained model and evidence")
+        print(f"$ python {EXAMPLE}/pipeline.py --now ...; python {EXAMPLE}/validation/validate.py")
+        train_and_validate(repo, EXAMPLE, NOW)
 
         say("3. a simulated CI run of the pull request (GitHub is SIMULATED)")
         head = seed_pull_request(github, repo, author)
@@ -178,7 +190,16 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
 
         say("4. collect the evidence bundle as CI does, with --github, and validate it")
         proc = gate(
-            repo, "collect", "--github", "--config", CONFIG, "--output", str(bundle), env=env
+            repo,
+            "collect",
+            "--github",
+            "--config",
+            CONFIG,
+            "--output",
+            str(bundle),
+            "--now",
+            NOW,
+            env=env,
         )
         print(must(proc).rstrip())
         print(must(gate(repo, "validate", "--bundle", str(bundle))).rstrip())
@@ -192,7 +213,7 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
             f"{collected['security']['branch_protection']}"
         )
 
-        say(f"5. check at merge (decisions as of {NOW}, the example's evidence date)")
+        say(f"5. check at merge (decisions as of {NOW}, the demo's one clock)")
         proc = gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW)
         print(proc.stdout.rstrip())
         gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW,
@@ -204,7 +225,9 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
             print("   Merge is ALLOWED: every control that applies at merge passes.")
 
         say("6. reproduce the training byte for byte (GATE-REP-01 needs it for production)")
-        proc = gate(repo, "reproduce", "--bundle", str(bundle), "--output", str(reproduced))
+        proc = gate(
+            repo, "reproduce", "--bundle", str(bundle), "--output", str(reproduced), "--now", NOW
+        )
         print(must(proc).rstrip())
 
         say("7. check at production, recording the decision in the ledger")

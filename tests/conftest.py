@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 import requests
+from clock import DEFAULT_COMMIT_TIME, NOW, git_dates
 
 from gate.decision import Decision, decision_from_policy
 from gate.engine.local import LocalOpaEngine
@@ -23,7 +25,11 @@ from gate.policy_input import build_input
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "assets"
-NOW = "2026-11-30T12:00:00Z"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin git's dates for every repository a test creates (see clock.py)."""
+    os.environ.update(git_dates(DEFAULT_COMMIT_TIME))
 
 
 def asset(*parts: str) -> Path:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+# The server's own clock starts here unless told otherwise, and moves a minute per event.
 START = _dt.datetime(2026, 11, 30, 9, 0, 0, tzinfo=_dt.UTC)
 RESET_EPOCH = 1796040000  # 2026-12-01T...Z, reported in x-ratelimit-reset
 
@@ -62,7 +63,9 @@ class GitHubServer:
         repo: str = "credit-pd-retail",
         token: str = "ghs_test_token",
         page_size: int = 2,
+        start: _dt.datetime = START,
     ) -> None:
+        self.start = start
         self.owner, self.repo, self.token, self.page_size = owner, repo, token, page_size
         self.users: dict[str, str] = {}  # login -> type
         self.pulls: dict[int, Pull] = {}
@@ -95,7 +98,7 @@ class GitHubServer:
     # ------------------------------------------------------------------ test helpers
 
     def tick(self) -> str:
-        return _iso(START + _dt.timedelta(minutes=next(self._clock)))
+        return _iso(self.start + _dt.timedelta(minutes=next(self._clock)))
 
     def add_user(self, login: str, kind: str = "User") -> None:
         self.users[login] = kind

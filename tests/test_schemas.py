@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clock import NOW as CLOCK_NOW
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+
+from gate.clock import parse_instant
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -23,7 +26,7 @@ SCHEMA_FILES = [
     "mrm-gate-config.schema.json",
 ]
 EXAMPLES = ["credit-complete.json", "clinical-complete.json"]
-NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+NOW = parse_instant(CLOCK_NOW)
 
 
 def load(path: Path) -> Any:

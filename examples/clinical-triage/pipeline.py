@@ -53,6 +53,8 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
+from gate.clock import resolve_now  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 DATA_PACKAGE = "sklearn"
 DATA_RESOURCE = "datasets/data/breast_cancer.csv"
@@ -153,10 +155,6 @@ def committed_at(path: Path) -> tuple[str, str] | None:
         return None
     sha, when = line.split(" ", 1)
     return sha, datetime.fromisoformat(when).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---------------------------------------------------------------- data
@@ -433,8 +431,15 @@ def parameters() -> tuple[int, dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear script
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument(
+        "--now",
+        default=None,
+        help="Time this run is stamped with, RFC 3339 (default: the current time)",
+    )
     args = ap.parse_args(argv)
     out: Path = args.out
+    # The gate's one clock: every time this run records is this one instant.
+    run_at = resolve_now(args.now)
     seed, hp = parameters()
     cfg = yaml.safe_load((HERE / "config" / "thresholds.yml").read_text())
     datasets_doc = yaml.safe_load((HERE / "docs" / "datasets.yml").read_text())
@@ -442,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
     df = load_data()
     train, tune, test = split(df, cfg["split"], seed)
     frozen = committed_at(HERE / "config" / "thresholds.yml")
-    started_at = utc_now()
+    started_at = run_at
     model = train_model(train, tune, hp, seed, cfg)
     artefact_sha = write_canonical(out / "model.json", model)
     model = json.loads((out / "model.json").read_text())  # evaluate what was written
@@ -453,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
     p = {name: predict(model, d) for name, d in (("train", train), ("tune", tune), ("test", test))}
     y_test = test[TARGET].to_numpy()
     m_test = metrics(y_test, p["test"], threshold)
-    ran_at = utc_now()
+    ran_at = run_at
 
     # data.datasets
     datasets = []

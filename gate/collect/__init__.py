@@ -8,6 +8,6 @@ Usage::
     write_atomic(Path("evidence/bundle.json"), result.data)
 """
 
-from gate.collect.collector import CollectOptions, CollectResult, collect, serialise, utc_now
+from gate.collect.collector import CollectOptions, CollectResult, collect, serialise
 
-__all__ = ["CollectOptions", "CollectResult", "collect", "serialise", "utc_now"]
+__all__ = ["CollectOptions", "CollectResult", "collect", "serialise"]

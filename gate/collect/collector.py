@@ -8,7 +8,6 @@ developer file that tries to set them. Two sources that disagree on a value are 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gate import __version__
+from gate.clock import resolve_now
 from gate.collect.ci import ci_facts
 from gate.collect.config import CollectConfig, load_config
 from gate.collect.dvc import snapshots_from_dvc
@@ -61,10 +61,6 @@ COLLECTED_ONLY: tuple[tuple[str, ...], ...] = (
 
 def render_path(parts: tuple[str, ...]) -> str:
     return "$" + "".join(f".{p}" for p in parts)
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -449,7 +445,7 @@ def collect(options: CollectOptions) -> CollectResult:
     out.doc["collected"] = {
         "git": git.to_json(),
         "ci": ci,
-        "collected_at": options.now or utc_now(),
+        "collected_at": resolve_now(options.now),
     }
     out.origins["$.collected"] = _Origin("(collected: git and CI environment)", "$")
     out.doc["provenance"] = {

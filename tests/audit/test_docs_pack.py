@@ -238,6 +238,7 @@ def _run_chromium(binary: str, *args: str) -> subprocess.CompletedProcess[bytes]
 
 
 @pytest.mark.parametrize("name", BUNDLES)
+@pytest.mark.browser
 def test_html_pack_renders_in_headless_chromium(
     name: str, records: dict[str, dict[str, Any]], tmp_path: Path
 ) -> None:

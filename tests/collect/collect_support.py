@@ -8,11 +8,11 @@ import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from clock import NOW
 
 from gate._cli import cli
 
 REPO_ASSET = Path(__file__).resolve().parents[1] / "assets" / "repo"
-NOW = "2026-11-30T08:00:00Z"
 
 _GIT_ENV = {
     "GIT_AUTHOR_NAME": "Dana Developer",

@@ -6,7 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from collect_support import NOW, clean_env, collect, git, invoke, make_repo
+from clock import NOW
+from collect_support import clean_env, collect, git, invoke, make_repo
 
 from gate.evidence import VOLATILE_PATHS, bundle_digest, digest_view, validate_bundle
 

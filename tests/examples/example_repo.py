@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -24,9 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "tests") not in sys.path:
     sys.path.insert(0, str(ROOT / "tests"))
 
+from clock import NOW, git_dates, shifted  # noqa: E402
 from github_server import GitHubServer  # noqa: E402
+from stories import lay_out  # noqa: E402
 
-NOW = "2026-11-30T12:00:00Z"
 BRANCH = "model-change"
 PR = 1
 REQUIRED_CHECKS = ("unit-tests", "data-contract", "model-evaluation")
@@ -39,9 +39,11 @@ REPOSITORIES = {
 FAKE_TOKEN = "ghs_simulated_ci_token_not_a_secret"
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, at: str | None = None) -> str:
+    """Run git in ``repo``; ``at`` pins the author and committer dates of a commit."""
+    env = {**os.environ, **git_dates(at)} if at else None
     out = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
     )
     return out.stdout.strip()
 
@@ -50,28 +52,50 @@ def run_py(repo: Path, *args: str) -> None:
     subprocess.run([sys.executable, *args], cwd=repo, check=True, capture_output=True)
 
 
-def start_repo(dest: Path, example: str) -> Path:
+def start_repo(dest: Path, example: str, now: str = NOW) -> Path:
     """`main` with one empty commit, then a branch committing `examples/<example>` (code and
-    pre-set thresholds). Training comes next, on the branch."""
+    pre-set thresholds), four and three hours before ``now``. Training comes next.
+
+    The example's documents are laid out as of ``now`` (see :func:`stories.lay_out`)."""
     git(dest, "init", "-q", "-b", "main")
     git(dest, "config", "user.email", "dev-dana@example.com")
     git(dest, "config", "user.name", "Dana Developer")
-    git(dest, "commit", "-q", "--allow-empty", "-m", "model repository")
+    git(dest, "commit", "-q", "--allow-empty", "-m", "model repository", at=shifted(now, hours=-4))
     git(dest, "checkout", "-q", "-b", BRANCH)
-    shutil.copytree(ROOT / example, dest / example, ignore=shutil.ignore_patterns("out"))
+    lay_out(ROOT / example, dest / example, now)
     git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", f"{example}: code and pre-set thresholds")
+    git(
+        dest,
+        "commit",
+        "-q",
+        "-m",
+        f"{example}: code and pre-set thresholds",
+        at=shifted(now, hours=-3),
+    )
     return dest
 
 
-def make_repo(dest: Path, example: str) -> Path:
-    """The example's pull request: code committed, then trained and validated outputs
-    committed (the order the pipelines expect: thresholds before training)."""
-    start_repo(dest, example)
-    run_py(dest, f"{example}/pipeline.py")
+def train_and_validate(dest: Path, example: str, now: str = NOW) -> None:
+    """The example's pipeline (stamped two hours before ``now``) and the validator's
+    independent run, then their outputs committed an hour before ``now``."""
+    run_py(dest, f"{example}/pipeline.py", "--now", shifted(now, hours=-2))
     run_py(dest, f"{example}/validation/validate.py")
     git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", f"{example}: trained model and evidence")
+    git(
+        dest,
+        "commit",
+        "-q",
+        "-m",
+        f"{example}: trained model and evidence",
+        at=shifted(now, hours=-1),
+    )
+
+
+def make_repo(dest: Path, example: str, now: str = NOW) -> Path:
+    """The example's pull request: code committed, then trained and validated outputs
+    committed (the order the pipelines expect: thresholds before training)."""
+    start_repo(dest, example, now)
+    train_and_validate(dest, example, now)
     return dest
 
 

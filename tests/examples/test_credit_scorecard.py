@@ -45,7 +45,6 @@ from gate._cli_examples import register
 
 EXAMPLE = "examples/credit-scorecard"
 CONFIG = f"{EXAMPLE}/.mrm-gate.yml"
-NOW = "2026-11-30T12:00:00Z"
 
 # What a public data set without dates or live operations cannot show, so the example does
 # not claim it: an out-of-time window (SR117-VAL-05) and a monitoring period (MON-PSI-01),

@@ -23,7 +23,6 @@ PIPELINE = ROOT / "examples" / "credit-scorecard" / "pipeline.py"
 ASSET = ROOT / "tests" / "assets" / "bundles" / "credit-complete.json"
 CUTOFF = 0.5
 START = np.datetime64("2026-10-01T08:00:00")
-NOW = "2026-11-30T12:00:00Z"
 COLUMNS = {
     "id": "application_id",
     "score": "pd",

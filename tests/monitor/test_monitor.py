@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
-from monitor_support import NOW, build, drift
+from clock import NOW
+from monitor_support import build, drift
 
 from gate._cli import cli
 from gate.evidence import validate_bundle
