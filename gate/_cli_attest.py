@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from gate.clock import now_option, resolve_now
+
 STAGES = ("merge", "staging", "production", "monitoring")
 
 
@@ -75,7 +77,7 @@ def register(cli: click.Group) -> None:
         help="Trust file (keys, validity windows, revocations) or a PEM public key.",
     )
     @click.option("--stage", required=True, type=click.Choice(STAGES))
-    @click.option("--now", default=None, help="Verification time, RFC 3339 (default: now).")
+    @now_option("Verification time, RFC 3339 (default: now).")
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
     def verify(
         artifact: Path | None,
@@ -96,11 +98,10 @@ def register(cli: click.Group) -> None:
         from gate.attest.keys import load_trust, parse_time
         from gate.attest.verify import verify_attestation
         from gate.fileio import load_document
-        from gate.policy_input import utc_now
 
         wanted = _artifact_digest(artifact, digest)
         trust = load_trust(trust_path)
-        when = parse_time(now or utc_now(), "--now")
+        when = parse_time(resolve_now(now), "--now")
         doc = load_document(attestation_path)
         verdict = verify_attestation(
             doc, trust, artifact_digest=wanted, stage=stage, now=when, where=str(attestation_path)
@@ -113,7 +114,7 @@ def register(cli: click.Group) -> None:
     @cli.command()
     @click.option("--output", required=True, type=click.Path(path_type=Path))
     @click.option("--valid-days", default=365, show_default=True, type=click.IntRange(1, 3650))
-    @click.option("--now", default=None, help="Start of validity, RFC 3339 (default: now).")
+    @now_option("Start of validity, RFC 3339 (default: now).")
     def keygen(output: Path, valid_days: int, now: str | None) -> None:
         """Create an ed25519 key pair and a trust file for it (for air-gapped signing).
 
@@ -122,9 +123,8 @@ def register(cli: click.Group) -> None:
         """
         from gate.attest.keys import TRUST_API, generate_key_pair, parse_time
         from gate.fileio import write_atomic
-        from gate.policy_input import utc_now
 
-        start = parse_time(now or utc_now(), "--now")
+        start = parse_time(resolve_now(now), "--now")
         if (output / "signing-key.pem").exists():
             raise UsageError(f"{output / 'signing-key.pem'} exists; nothing was overwritten")
         secret, public = generate_key_pair(output)
