@@ -308,6 +308,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "monitor": "gate._cli_monitor",
     "verify": "gate._cli_attest",
     "keygen": "gate._cli_attest",
+    "promote": "gate._cli_registry",
+    "demote": "gate._cli_registry",
+    "trace": "gate._cli_registry",
 }
 
 

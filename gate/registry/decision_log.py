@@ -1,0 +1,104 @@
+"""The production decision log: every decision a served model makes, in Parquet files
+queried with DuckDB (the embedded default; the ``monitoring`` extra).
+
+One row per decision: ``decision_id``, ``decided_at`` (RFC 3339 UTC), ``model_name``,
+``model_version``, ``input_digest`` (sha256 of the canonical JSON of the inputs), ``score``,
+``decision`` and ``overrides`` (JSON, ``[]`` when none). A scoring service appends a batch as
+one new file (files are never rewritten, so a reader never sees half a batch). At scale the
+same columns go to a warehouse table (for example a Delta or Iceberg table, or a SQL table
+the DuckDB ``postgres``/``delta`` extensions read): :func:`find` and :func:`summary` are one
+SQL query each over ``read_parquet``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gate.errors import EngineError, UsageError
+
+COLUMNS = (
+    "decision_id",
+    "decided_at",
+    "model_name",
+    "model_version",
+    "input_digest",
+    "score",
+    "decision",
+    "overrides",
+)
+
+
+def input_digest(features: Mapping[str, Any]) -> str:
+    """``sha256:<hex>`` of the canonical JSON of one decision's inputs."""
+    text = json.dumps(features, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def append(directory: Path, rows: Sequence[Mapping[str, Any]]) -> Path:
+    """Write ``rows`` as one new Parquet file in ``directory``; returns its path."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    missing = [c for c in COLUMNS if rows and c not in rows[0]]
+    if not rows or missing:
+        raise UsageError(f"decision log rows need the columns {', '.join(COLUMNS)}")
+    table = pa.table(
+        {
+            c: pa.array(
+                [float(r[c]) if c == "score" else str(r[c]) for r in rows],
+                pa.float64() if c == "score" else pa.string(),
+            )
+            for c in COLUMNS
+        }
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    first = str(rows[0]["decision_id"])
+    path = directory / f"decisions-{first}.parquet"
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+    return path
+
+
+def _query(directory: Path, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    import duckdb
+
+    if not directory.is_dir() or not any(directory.glob("*.parquet")):
+        raise UsageError(
+            f"no decision log in {directory}",
+            hint="point --log at the directory the scoring service writes",
+        )
+    pattern = str(directory / "*.parquet")
+    try:
+        with duckdb.connect() as con:
+            return con.execute(sql.replace("LOG", "read_parquet(?)"), [pattern, *params]).fetchall()
+    except duckdb.Error as exc:
+        raise EngineError(f"cannot read the decision log {directory}: {exc}") from exc
+
+
+def find(directory: Path, decision_id: str) -> dict[str, Any]:
+    """The one logged decision with this id (exit 2 when absent or not unique)."""
+    rows = _query(
+        directory, f"SELECT {', '.join(COLUMNS)} FROM LOG WHERE decision_id = ?", [decision_id]
+    )
+    if len(rows) != 1:
+        what = "not in" if not rows else f"{len(rows)} times in"
+        raise UsageError(f"decision {decision_id} is {what} the decision log {directory}")
+    row = dict(zip(COLUMNS, rows[0], strict=True))
+    row["overrides"] = json.loads(row["overrides"])
+    return row
+
+
+def summary(directory: Path, model: str, version: str) -> dict[str, Any]:
+    """How many production decisions a model version made, and when the first and last."""
+    ((count, first, last),) = _query(
+        directory,
+        "SELECT count(*), min(decided_at), max(decided_at) FROM LOG "
+        "WHERE model_name = ? AND model_version = ?",
+        [model, version],
+    )
+    return {"count": int(count), "first_decision_at": first, "last_decision_at": last}
