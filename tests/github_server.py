@@ -502,7 +502,9 @@ class GitHubServer:
                 {},
             )
         if hit := m(r"/orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", path):
-            state = self.teams.get(f"{hit[1]}/{hit[2]}", {}).get(hit[3])
+            members = self.teams.get(f"{hit[1]}/{hit[2]}", {})
+            # GitHub logins are case-insensitive.
+            state = next((v for k, v in members.items() if k.lower() == hit[3].lower()), None)
             if state is None:
                 return 404, {"message": "Not Found"}, {}
             return (
@@ -971,8 +973,10 @@ def actions_env(
     sha: str = HEAD,
     event_name: str = "pull_request",
     comment_event: bool = False,
+    token: str | None = None,
 ) -> dict[str, str | None]:
-    """The environment of an Actions job, pointed at ``server``."""
+    """The environment of an Actions job, pointed at ``server`` (``token``: another of its
+    tokens than the App installation token, e.g. ``server.workflow_token``)."""
     event: dict[str, Any] = {}
     if number is not None and comment_event:
         event = {"issue": {"number": number, "pull_request": {"url": "x"}}, "comment": {"id": 1}}
@@ -981,7 +985,7 @@ def actions_env(
     event_path = directory / "event.json"
     event_path.write_text(json.dumps(event), "utf-8")
     return {
-        "GITHUB_TOKEN": server.token,
+        "GITHUB_TOKEN": token or server.token,
         "GITHUB_API_URL": server.url,
         "GITHUB_REPOSITORY": REPOSITORY,
         "GITHUB_EVENT_PATH": str(event_path),
