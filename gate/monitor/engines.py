@@ -132,9 +132,7 @@ class DuckDBEngine:
         return {str(r[0]): _duck_kind(str(r[1])) for r in described}
 
     def one(self, sql: str) -> tuple[Any, ...]:
-        row = self._run(sql).fetchone()
-        assert row is not None
-        return tuple(row)
+        return self.rows(sql)[0]
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self._run(sql).fetchall()]
