@@ -16,7 +16,9 @@ setup: $(VENV)/.installed $(OPA) system-tools
 
 system-tools:
 ifeq ($(BROWSER_TESTS),1)
-	scripts/install-system-tools.sh chromium
+	scripts/install-system-tools.sh chromium faketime
+else
+	scripts/install-system-tools.sh faketime
 endif
 
 $(VENV)/.installed: pyproject.toml
