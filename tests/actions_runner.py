@@ -720,6 +720,21 @@ class Runner:
                 text=True,
                 check=True,
             ).stdout.strip()
+            # Like the hosted Python 3.12: no setuptools of its own (3.11's ensurepip adds
+            # an old one); the build backend is the tests' (see PIP_NO_BUILD_ISOLATION).
+            subprocess.run(
+                [
+                    str(target / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "uninstall",
+                    "-q",
+                    "-y",
+                    "setuptools",
+                ],
+                capture_output=True,
+                check=True,
+            )
             Path(site, "tests-dependencies.pth").write_text(
                 sysconfig.get_paths()["purelib"] + "\n", "utf-8"
             )
