@@ -488,3 +488,20 @@ def test_pdf_pack_reads_like_the_html(tmp_path: Path, records: dict[str, dict[st
     first = " ".join((pdf.pages[0].extract_text() or "").split())
     assert "Document control" in first and "Document version" in first
     assert "Identification and decision" not in first  # the print stylesheet breaks pages
+
+
+def test_docs_writes_the_monitoring_report_of_the_latest_period(
+    tmp_path: Path, records: dict[str, dict[str, Any]]
+) -> None:
+    rec = tmp_path / "record.json"
+    rec.write_text(json.dumps(records["credit-complete.json"]))
+    bundle = load_asset("bundles", "credit-complete.json")
+    out = run_cli("docs", "--bundle", str(asset("bundles", "credit-complete.json")),
+                  "--decision", str(rec), "--output", str(tmp_path / "p"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "p" / "monitoring-report.html").read_text()
+    assert "Monitoring report:" in html and "1 period(s)" in html
+    (row,) = [r for r in _cells(html) if r and r[0] == "2026-10-01 to 2026-10-31"]
+    assert row[3] == f"{bundle['monitoring']['latest']['psi_score']:g}"
+    assert row[6] == f"{bundle['monitoring']['latest']['metrics']['auc']:g}"
+    assert "<svg" in html
