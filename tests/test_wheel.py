@@ -122,3 +122,26 @@ def test_the_installed_gate_checks_an_example_bundle(
     )
     assert proc.returncode == exit_code, proc.stdout + proc.stderr
     assert verdict in proc.stdout
+
+
+def test_every_runtime_dependency_is_pinned_for_the_action() -> None:
+    """action.yml installs with constraints.txt: a dependency missing there is unpinned."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pins = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "constraints.txt").read_text("utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    seen: set[str] = set()
+    todo = [Requirement(r) for r in metadata.requires("mrm-gate") or []]
+    while todo:
+        req = todo.pop()
+        name = req.name.lower().replace("_", "-")
+        if name in seen or (req.marker and not req.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        todo += [Requirement(r) for r in metadata.requires(req.name) or []]
+    assert sorted(seen - pins) == []
