@@ -136,12 +136,17 @@ def test_every_runtime_dependency_is_pinned_for_the_action() -> None:
         if "==" in line and not line.startswith("#")
     }
     seen: set[str] = set()
-    todo = [Requirement(r) for r in metadata.requires("mrm-gate") or []]
+    visited: set[tuple[str, frozenset[str]]] = set()
+    todo = [(Requirement(r), frozenset[str]()) for r in metadata.requires("mrm-gate") or []]
     while todo:
-        req = todo.pop()
+        req, extras = todo.pop()
         name = req.name.lower().replace("_", "-")
-        if name in seen or (req.marker and not req.marker.evaluate({"extra": ""})):
+        wanted = req.marker is None or any(
+            req.marker.evaluate({"extra": extra}) for extra in ("", *extras)
+        )
+        if not wanted or (name, frozenset(req.extras)) in visited:
             continue
+        visited.add((name, frozenset(req.extras)))
         seen.add(name)
-        todo += [Requirement(r) for r in metadata.requires(req.name) or []]
+        todo += [(Requirement(r), frozenset(req.extras)) for r in metadata.requires(req.name) or []]
     assert sorted(seen - pins) == []
