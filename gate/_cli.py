@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import click
 
@@ -22,7 +21,6 @@ from gate.evidence import bundle_digest, load_bundle
 from gate.fileio import write_atomic
 from gate.policy import PolicySource, build_bundle, default_policy_dir
 from gate.policy_input import build_input
-from gate.render import to_json, to_markdown, to_table
 
 STAGES = ("merge", "staging", "production", "monitoring")
 
@@ -115,9 +113,69 @@ def _emit(text: str, output: Path | None) -> None:
         write_atomic(output, text)
 
 
-# A collector is handed the bundle digest and returns the pull-request context and the
-# approvals it gathered itself (GitHub API, git, CI); see gate.github.
-Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+def report_options(f: Any) -> Any:
+    """--format, --output and --only-failed, the same for check, record and monitor."""
+    from gate.report import FORMATS
+
+    f = click.option(
+        "--only-failed",
+        is_flag=True,
+        help="Show only what needs doing (failed controls, missing approvals).",
+    )(f)
+    f = click.option(
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Write the report here (atomically) instead of standard output.",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table (terminal), json (the decision record), markdown, sarif (code scanning), "
+        "junit (CI test report), github (workflow-command annotations).",
+    )(f)
+
+
+def emit_report(
+    decision: Decision,
+    bundle_path: Path,
+    fmt: str,
+    output: Path | None,
+    only_failed: bool,
+    *,
+    github_collected: bool,
+) -> None:
+    """Render ``decision`` in ``fmt`` (with the file and line of each field) and emit it;
+    colour only on a terminal, never with NO_COLOR."""
+    from gate.report import render
+    from gate.report.context import load_context
+    from gate.report.text import verdict
+
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    context = load_context(
+        bundle_path,
+        decision,
+        github_collected=github_collected,
+        only_failed=only_failed,
+        color=color,
+    )
+    _emit(render(fmt, decision, context), output)
+    if output is not None:
+        click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
+
+
+class Collector(Protocol):
+    """Gathers, itself (GitHub API, git, CI), the pull request a run judges and its
+    approvals; see gate.github.collect.GitHubCollector."""
+
+    def head_commit(self) -> str | None:
+        """The commit the run judges, which the bundle digest binds (None: no PR)."""
+
+    def __call__(self, digest: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The pull-request context and the approvals, judged against ``digest``."""
 
 
 def evaluate(
@@ -130,7 +188,7 @@ def evaluate(
 ) -> Decision:
     """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
     bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle)
+    digest = bundle_digest(bundle, collector.head_commit() if collector else None)
     pull_request, approvals = collector(digest) if collector else (None, [])
     policy_input = build_input(
         bundle,
@@ -155,19 +213,7 @@ def evaluate(
 )
 @click.option("--stage", required=True, type=click.Choice(STAGES))
 @click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the report here (atomically) instead of standard output.",
-)
+@report_options
 @now_option("Evaluation time, RFC 3339 (default: the current time). For replays.")
 @click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
 @click.option(
@@ -192,6 +238,7 @@ def check(
     opa_url: str | None,
     fmt: str,
     output: Path | None,
+    only_failed: bool,
     now: str | None,
     timeout: float,
     use_github: bool,
@@ -209,13 +256,7 @@ def check(
 
         collector = collector_from_env(config_path)
     decision = evaluate(bundle_path, stage, engine, now=resolve_now(now), collector=collector)
-    render = {"table": to_table, "json": to_json, "markdown": to_markdown}[fmt]
-    _emit(render(decision), output)
-    if output is not None:
-        click.echo(
-            f"mrm-gate: {'allowed' if decision.allow else 'denied'}; report written to {output}",
-            err=True,
-        )
+    emit_report(decision, bundle_path, fmt, output, only_failed, github_collected=use_github)
     sys.exit(decision.exit_code)
 
 

@@ -153,7 +153,6 @@ def _require_signed(book: Any, index: int, trust: Any) -> None:
 
 def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the commands
     from gate._cli import Collector, _engine, _policy_options, _policy_source
-    from gate.audit import docs_pack
     from gate.audit.ledger import Anchor, Ledger
     from gate.audit.record import (
         CanonicalInput,
@@ -278,7 +277,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 from gate.github.collect import collector_from_env
 
                 collector: Collector = collector_from_env(config_path)
-                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path)))
+                head = collector.head_commit()
+                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path), head))
             decision, policy_input = evaluate_with_input(
                 bundle_path,
                 stage,
@@ -579,18 +579,56 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         type=click.Path(path_type=Path),
         help="Directory for model-documentation.md and model-documentation.html.",
     )
-    def docs(bundle_path: Path, decision_path: Path, output: Path) -> None:
-        """Render the documentation pack (Markdown and one self-contained HTML file)."""
+    @click.option(
+        "--ledger",
+        "ledger_path",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="Decision ledger: its earlier decisions about the model give the document's "
+        "version and change history.",
+    )
+    @click.option("--pdf", is_flag=True, help="Also print model-documentation.pdf (Chromium).")
+    @click.option(
+        "--monitoring-history",
+        "history_path",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="Monitoring history (monitor --history) for monitoring-report.html; without it "
+        "the report shows the bundle's latest period.",
+    )
+    def docs(
+        bundle_path: Path,
+        decision_path: Path,
+        output: Path,
+        ledger_path: Path | None,
+        pdf: bool,
+        history_path: Path | None,
+    ) -> None:
+        """Render the documentation pack (Markdown, one self-contained HTML file, PDF)."""
+        from gate.audit import docs_pack  # matplotlib and Jinja2: only when rendering
+        from gate.audit.docs_pack import monitoring_report
+
         bundle = load_bundle(bundle_path)
         digest = bundle_digest(bundle)
         decision, evidence = _decision_doc(decision_path)
-        pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence)
-        md, html = docs_pack.to_markdown(pack), docs_pack.to_html(pack)
+        history = docs_pack.ledger_history(ledger_path) if ledger_path else None
+        pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence,
+                                    history=history, source=str(bundle_path))  # fmt: skip
+        periods = (monitoring_report.read_history(history_path) if history_path
+                   else monitoring_report.from_bundle(bundle, decision))  # fmt: skip
+        files = {
+            "model-documentation.md": docs_pack.to_markdown(pack),
+            "model-documentation.html": docs_pack.to_html(pack),
+        }
+        if periods:
+            report = monitoring_report.build_report(bundle, periods)
+            files["monitoring-report.html"] = docs_pack.to_html(report)
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} exists and is not a directory")
-        write_atomic(output / "model-documentation.md", md)
-        write_atomic(output / "model-documentation.html", html)
-        click.echo(
-            f"wrote {output / 'model-documentation.md'} and "
-            f"{output / 'model-documentation.html'} (bundle {digest})"
-        )
+        written = [output / name for name in files]
+        for path, body in zip(written, files.values(), strict=True):
+            write_atomic(path, body)
+        if pdf:
+            written.append(output / "model-documentation.pdf")
+            docs_pack.to_pdf(output / "model-documentation.html", written[-1])
+        click.echo(f"wrote {', '.join(map(str, written))} (bundle {digest})")

@@ -14,7 +14,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gate.engine.toolchain import project_root
+from gate.engine.toolchain import shipped_dir
 from gate.errors import EngineError, UsageError
 
 POLICY_SUFFIXES = (".rego", ".json", ".yaml", ".yml")
@@ -23,7 +23,7 @@ TEST_GLOB = "*_test.rego"
 
 def default_policy_dir() -> Path:
     """The policies shipped with the gate."""
-    return project_root() / "policies"
+    return shipped_dir("policies")
 
 
 def _is_policy_file(path: Path) -> bool:

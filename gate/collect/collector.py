@@ -29,6 +29,7 @@ from gate.errors import EvidenceError, Problem, UsageError
 from gate.evidence import API_VERSION, bundle_digest, schema_problems
 from gate.fileio import canonical_json, parse_json, parse_yaml, read_text
 from gate.github.client import GitHubSettings
+from gate.report.text import clip_json
 
 BUNDLE_SCHEMA = "evidence-bundle.schema.json"
 
@@ -123,8 +124,7 @@ class _Assembler:
             Problem(
                 origin.file,
                 in_file,
-                f"gives {json.dumps(new)[:120]} for {path} but {where} gives "
-                f"{json.dumps(old)[:120]}",
+                f"gives {clip_json(new)} for {path} but {where} gives {clip_json(old)}",
                 "make the two sources agree, or remove the value from the declared one",
             )
         )
@@ -460,6 +460,7 @@ def collect(options: CollectOptions) -> CollectResult:
         out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
     if "sha" in ci:
         out.put(("change", "ci_commit_sha"), ci["sha"], ci_origin)
+    pull_head: str | None = None
     if settings is not None:
         facts = platform_facts(
             settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
@@ -470,6 +471,7 @@ def collect(options: CollectOptions) -> CollectResult:
         out.put(("change", "tests_passed"), facts.tests_passed, api_origin)
         if facts.author_ids:
             out.put(("change", "author_ids"), facts.author_ids, api_origin)
+        pull_head = facts.pull_head
     if out.has("artifact", "digest"):
         out.put(("artifact", "commit_sha"), git.commit, collected_origin)
     if config.mlflow_registry:
@@ -496,7 +498,7 @@ def collect(options: CollectOptions) -> CollectResult:
         )
     _check_schema(out, config_label)
     bundle = out.doc
-    return CollectResult(bundle, bundle_digest(bundle), serialise(bundle))
+    return CollectResult(bundle, bundle_digest(bundle, pull_head), serialise(bundle))
 
 
 def _check_schema(out: _Assembler, config_label: str) -> None:
