@@ -587,11 +587,25 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         "version and change history.",
     )
     @click.option("--pdf", is_flag=True, help="Also print model-documentation.pdf (Chromium).")
+    @click.option(
+        "--monitoring-history",
+        "history_path",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="Monitoring history (monitor --history) for monitoring-report.html; without it "
+        "the report shows the bundle's latest period.",
+    )
     def docs(
-        bundle_path: Path, decision_path: Path, output: Path, ledger_path: Path | None, pdf: bool
+        bundle_path: Path,
+        decision_path: Path,
+        output: Path,
+        ledger_path: Path | None,
+        pdf: bool,
+        history_path: Path | None,
     ) -> None:
         """Render the documentation pack (Markdown, one self-contained HTML file, PDF)."""
         from gate.audit import docs_pack  # matplotlib and Jinja2: only when rendering
+        from gate.audit.docs_pack import monitoring_report
 
         bundle = load_bundle(bundle_path)
         digest = bundle_digest(bundle)
@@ -599,13 +613,21 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         history = docs_pack.ledger_history(ledger_path) if ledger_path else None
         pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence,
                                     history=history, source=str(bundle_path))  # fmt: skip
-        md, html = docs_pack.to_markdown(pack), docs_pack.to_html(pack)
+        periods = (monitoring_report.read_history(history_path) if history_path
+                   else monitoring_report.from_bundle(bundle, decision))  # fmt: skip
+        files = {
+            "model-documentation.md": docs_pack.to_markdown(pack),
+            "model-documentation.html": docs_pack.to_html(pack),
+        }
+        if periods:
+            report = monitoring_report.build_report(bundle, periods)
+            files["monitoring-report.html"] = docs_pack.to_html(report)
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} exists and is not a directory")
-        written = [output / "model-documentation.md", output / "model-documentation.html"]
-        write_atomic(written[0], md)
-        write_atomic(written[1], html)
+        written = [output / name for name in files]
+        for path, body in zip(written, files.values(), strict=True):
+            write_atomic(path, body)
         if pdf:
             written.append(output / "model-documentation.pdf")
-            docs_pack.to_pdf(written[1], written[2])
+            docs_pack.to_pdf(output / "model-documentation.html", written[-1])
         click.echo(f"wrote {', '.join(map(str, written))} (bundle {digest})")

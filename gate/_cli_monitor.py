@@ -40,6 +40,20 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     help="Where to write the bundle with monitoring.latest filled (atomically).",
 )
 @click.option("--report", "report_path", type=_PATH, default=None, help="Full figures as JSON.")
+@click.option(
+    "--history",
+    "history_path",
+    type=_PATH,
+    default=None,
+    help="The model's monitoring history (JSON Lines): this period is added to it.",
+)
+@click.option(
+    "--report-html",
+    "report_html",
+    type=_PATH,
+    default=None,
+    help="Write the monitoring report (HTML) over every period in --history.",
+)
 @click.option("--baseline-id", default=None, help="Name of the baseline (default: file stem).")
 @click.option("--period-start", default=None, help="First day of the period (YYYY-MM-DD).")
 @click.option("--period-end", default=None, help="Last day of the period (YYYY-MM-DD).")
@@ -91,6 +105,8 @@ def monitor(
     outcomes_path: Path | None,
     output_path: Path,
     report_path: Path | None,
+    history_path: Path | None,
+    report_html: Path | None,
     baseline_id: str | None,
     period_start: str | None,
     period_end: str | None,
@@ -183,6 +199,11 @@ def monitor(
             "decision": decision.to_dict(),
         }
         write_atomic(report_path, json.dumps(report, indent=2, allow_nan=False) + "\n")
+    if history_path is not None or report_html is not None:
+        from gate.audit.docs_pack import monitoring_report
+
+        monitoring_report.write(history_path, report_html, new_bundle, result.latest,
+                                decision.to_dict(), verdict)  # fmt: skip
 
     summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
     click.echo(summary, nl=False)
