@@ -277,7 +277,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 from gate.github.collect import collector_from_env
 
                 collector: Collector = collector_from_env(config_path)
-                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path)))
+                head = collector.head_commit()
+                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path), head))
             decision, policy_input = evaluate_with_input(
                 bundle_path,
                 stage,
