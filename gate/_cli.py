@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import click
 
@@ -168,9 +167,15 @@ def emit_report(
         click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
 
 
-# A collector is handed the bundle digest and returns the pull-request context and the
-# approvals it gathered itself (GitHub API, git, CI); see gate.github.
-Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+class Collector(Protocol):
+    """Gathers, itself (GitHub API, git, CI), the pull request a run judges and its
+    approvals; see gate.github.collect.GitHubCollector."""
+
+    def head_commit(self) -> str | None:
+        """The commit the run judges, which the bundle digest binds (None: no PR)."""
+
+    def __call__(self, digest: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The pull-request context and the approvals, judged against ``digest``."""
 
 
 def evaluate(
@@ -183,7 +188,8 @@ def evaluate(
 ) -> Decision:
     """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
     bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle)
+    head = collector.head_commit() if collector else None
+    digest = bundle_digest(bundle, head)
     pull_request, approvals = collector(digest) if collector else (None, [])
     policy_input = build_input(
         bundle,
@@ -195,7 +201,9 @@ def evaluate(
         approvals=approvals,
     )
     result = engine.evaluate(policy_input)
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+    return decision_from_policy(
+        result, stage=stage, bundle_digest=digest, decided_at=now, head_commit=head or ""
+    )
 
 
 @cli.command()
