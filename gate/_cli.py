@@ -190,7 +190,8 @@ def evaluate(
 ) -> Decision:
     """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
     bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle, collector.head_commit() if collector else None)
+    head = collector.head_commit() if collector else None
+    digest = bundle_digest(bundle, head)
     pull_request, approvals = collector(digest) if collector else (None, [])
     policy_input = build_input(
         bundle,
@@ -202,7 +203,9 @@ def evaluate(
         approvals=approvals,
     )
     result = engine.evaluate(policy_input)
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+    return decision_from_policy(
+        result, stage=stage, bundle_digest=digest, decided_at=now, head_commit=head or ""
+    )
 
 
 @cli.command()
