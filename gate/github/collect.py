@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from github import Github, GithubException
 from github.PullRequest import PullRequest
@@ -97,8 +98,8 @@ class Membership:
         return self.cache[key]
 
     def _check(self, team: str, login: str) -> bool:
-        org, slug = team.split("/")
-        path = f"/orgs/{org}/teams/{slug}/memberships/{login}"
+        org, slug = (quote(part, safe="") for part in team.split("/"))
+        path = f"/orgs/{org}/teams/{slug}/memberships/{quote(login, safe='')}"
         with api_errors(self.settings, f"checking {login}'s membership of {team}"):
             try:
                 _, data = self.gh.requester.requestJsonAndCheck("GET", path)
