@@ -26,7 +26,6 @@ from example_repo import (  # noqa: E402
     REPOSITORIES,
     approvals_needed,
     approve_by_comments,
-    check,
     ci_env,
     git,
     reproduce,
@@ -219,8 +218,13 @@ def test_promotion_only_after_approvals_and_only_by_the_gate(flow: Flow, tmp_pat
     assert _production(flow) is None
     assert not _client(flow.mlflow, GATE).search_model_versions(f"name = '{MODEL}'")
 
-    code, denied = check(reproduced, "production")
-    assert code == 1
+    res = _invoke(
+        ["check", "--bundle", str(reproduced), "--stage", "production", "--format", "json",
+         "--now", NOW],
+        {},
+    )  # fmt: skip
+    assert res.exit_code == 1, res.output
+    denied = json.loads(res.stdout)
     approve_by_comments(
         flow.github, flow.repo / CONFIG, denied["bundle_digest"], approvals_needed(denied)
     )
