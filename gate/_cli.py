@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from gate import __version__
+from gate import __version__, app
 from gate.clock import now_option, resolve_now
-from gate.decision import Decision, decision_from_policy
+from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
-from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import find_opa, pinned_version
 from gate.errors import EXIT_INVALID, GateError
-from gate.evidence import bundle_digest, load_bundle
 from gate.fileio import write_atomic
-from gate.policy import PolicySource, build_bundle, default_policy_dir
-from gate.policy_input import build_input
+from gate.policy import PolicySource, build_bundle
 from gate.render import to_json, to_markdown, to_table
 
 STAGES = ("merge", "staging", "production", "monitoring")
@@ -91,21 +86,13 @@ def _policy_options(f: Any) -> Any:
 
 
 def _policy_source(policy: Path | None, data_files: tuple[Path, ...]) -> PolicySource:
-    source = PolicySource(policy or default_policy_dir(), tuple(data_files))
-    source.check()
-    return source
+    return app.policy_source(policy, data_files)
 
 
 def _engine(
     opa_url: str | None, opa_bin: str | None, source: PolicySource, timeout: float
 ) -> PolicyEngine:
-    if opa_url:
-        from gate.engine.server import ServerOpaEngine
-
-        return ServerOpaEngine(
-            opa_url, timeout=timeout, token=os.environ.get("MRM_GATE_OPA_TOKEN") or None
-        )
-    return LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
+    return app.choose_engine(opa_url, opa_bin, source, timeout)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -115,9 +102,7 @@ def _emit(text: str, output: Path | None) -> None:
         write_atomic(output, text)
 
 
-# A collector is handed the bundle digest and returns the pull-request context and the
-# approvals it gathered itself (GitHub API, git, CI); see gate.github.
-Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+Collector = app.Collector
 
 
 def evaluate(
@@ -128,21 +113,8 @@ def evaluate(
     now: str,
     collector: Collector | None = None,
 ) -> Decision:
-    """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
-    bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle)
-    pull_request, approvals = collector(digest) if collector else (None, [])
-    policy_input = build_input(
-        bundle,
-        stage=stage,
-        digest=digest,
-        now=now,
-        repository=os.environ.get("GITHUB_REPOSITORY", ""),
-        pull_request=pull_request,
-        approvals=approvals,
-    )
-    result = engine.evaluate(policy_input)
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+    """Load, validate and evaluate one bundle (see :func:`gate.app.evaluate`)."""
+    return app.evaluate(bundle_path, stage, engine, now=now, collector=collector).decision
 
 
 @cli.command()
@@ -201,8 +173,7 @@ def check(
     opa_bin: str | None,
 ) -> None:
     """Evaluate an evidence bundle at a stage and exit with the decision."""
-    source = _policy_source(policy, data_files) if not opa_url else PolicySource(Path("."))
-    engine = _engine(opa_url, opa_bin, source, timeout)
+    engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
     collector: Collector | None = None
     if use_github:
         from gate.github.collect import collector_from_env
@@ -285,7 +256,7 @@ def version(opa_bin: str | None, policy: Path | None) -> None:
                 "opa": opa.version,
                 "opa_path": opa.path,
                 "opa_pinned": pinned_version(),
-                "policy_revision": source.revision(),
+                "policy_revision": source.revision(opa),
             },
             indent=2,
         )

@@ -170,7 +170,6 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     from gate.errors import EngineError, UsageError
     from gate.evidence import bundle_digest, load_bundle
     from gate.fileio import write_atomic
-    from gate.policy import PolicySource
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
@@ -250,8 +249,9 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 "--attestation needs a signer: pass --sign-key KEY (or --keyless in CI)",
                 hint="create a key pair with `mrm-gate keygen --output DIR`",
             )
-        source = _policy_source(policy, data_files) if not opa_url else None
-        engine = _engine(opa_url, opa_bin, source or PolicySource(Path(".")), timeout)
+        checked = _policy_source(policy, data_files)
+        engine = _engine(opa_url, opa_bin, checked, timeout)
+        source = None if opa_url else checked
         repository = os.environ.get("GITHUB_REPOSITORY", "")
         if decision_path is not None:
             if use_github:

@@ -280,7 +280,6 @@ decision := {
 	"required_approvals": required_approvals,
 	"stale_approvals": stale_approvals,
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) == 0
 
 decision := {
@@ -293,5 +292,4 @@ decision := {
 	"required_approvals": [],
 	"stale_approvals": [],
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) > 0
