@@ -11,7 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from gate.engine.toolchain import project_root
+from gate.engine.toolchain import shipped_dir
 from gate.errors import EvidenceError, Problem
 from gate.fileio import DEFAULT_MAX_BYTES, canonical_json, load_document
 
@@ -29,7 +29,7 @@ VOLATILE_PATHS: tuple[tuple[str, ...], ...] = (
 
 
 def schema_dir() -> Path:
-    return project_root() / "schemas"
+    return shipped_dir("schemas")
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.engine.opa_process import cache_dir, capabilities_file, run_opa
-from gate.engine.toolchain import OpaBinary, find_opa, project_root
+from gate.engine.toolchain import OpaBinary, find_opa, shipped_dir
 from gate.errors import EngineError, UsageError
 
 TEST_GLOB = "*_test.rego"
@@ -35,7 +35,7 @@ BUNDLE_META_FILES = frozenset({".manifest", ".signatures.json"})
 
 def default_policy_dir() -> Path:
     """The policies shipped with the gate."""
-    return project_root() / "policies"
+    return shipped_dir("policies")
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,24 @@ def pinned_version() -> str:
     return resources.files("gate").joinpath("OPA_VERSION").read_text("utf-8").strip()
 
 
+def shipped_dir(name: str) -> Path:
+    """A directory of data shipped inside the ``gate`` package (``policies``, ``schemas``).
+
+    Read through ``importlib.resources`` so that an installed wheel finds its own copy; in a
+    checkout ``gate/policies`` and ``gate/schemas`` are symlinks to the top-level directories
+    that policy authors edit. OPA needs a real directory, so a zipped install is refused.
+    """
+    found = resources.files("gate").joinpath(name)
+    if not isinstance(found, Path) or not found.is_dir():
+        raise EngineError(
+            f"the gate's package data `{name}` is not a directory on disk ({found})",
+            hint="install mrm-gate from its wheel with pip (not zipped), or run from a checkout",
+        )
+    return found.resolve()
+
+
 def project_root() -> Path:
-    """The checkout the gate runs from (where ``policies/`` and ``.tools/`` live)."""
+    """The checkout the gate runs from (where ``.tools/`` lives, if it is a checkout)."""
     return Path(__file__).resolve().parents[2]
 
 
