@@ -85,21 +85,13 @@ def _load_json(path: Path) -> dict[str, Any]:
 def _decision_doc(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A decision from `check --format json`, or the decision inside a decision record."""
     from gate.audit.record import API_VERSION
-    from gate.errors import EvidenceError, Problem
+    from gate.decision import Decision
 
     doc = _load_json(path)
     if doc.get("apiVersion") == API_VERSION and isinstance(doc.get("decision"), dict):
+        Decision.from_json(doc["decision"], f"{path} (its decision)")
         return doc["decision"], list(doc.get("approvals") or [])
-    needed = ("allow", "stage", "controls", "bundle_digest", "decided_at")
-    lacking = [k for k in needed if k not in doc]
-    if lacking:
-        raise EvidenceError(
-            f"{path}: not a gate decision",
-            [
-                Problem(str(path), f"$.{k}", "missing", "write it with `check --format json`")
-                for k in lacking
-            ],
-        )
+    Decision.from_json(doc, str(path))
     return doc, []
 
 
