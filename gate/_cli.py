@@ -120,10 +120,12 @@ def evaluate(
 @cli.command()
 @click.option(
     "--bundle",
-    "bundle_path",
+    "bundle_paths",
     required=True,
+    multiple=True,
     type=click.Path(path_type=Path),
-    help="Evidence bundle JSON (from `mrm-gate collect`).",
+    help="Evidence bundle JSON (from `mrm-gate collect`). Repeat it, or name a folder of "
+    "bundles, to check many in one call (with --output-dir).",
 )
 @click.option("--stage", required=True, type=click.Choice(STAGES))
 @click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
@@ -139,6 +141,13 @@ def evaluate(
     type=click.Path(path_type=Path),
     default=None,
     help="Write the report here (atomically) instead of standard output.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Check every bundle given and write one report per bundle here, named after it "
+    "(each byte for byte the report of a single check); exit 1 if any is denied.",
 )
 @now_option("Evaluation time, RFC 3339 (default: the current time). For replays.")
 @click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
@@ -159,11 +168,12 @@ def evaluate(
 )
 @_policy_options
 def check(
-    bundle_path: Path,
+    bundle_paths: tuple[Path, ...],
     stage: str,
     opa_url: str | None,
     fmt: str,
     output: Path | None,
+    output_dir: Path | None,
     now: str | None,
     timeout: float,
     use_github: bool,
@@ -173,14 +183,22 @@ def check(
     opa_bin: str | None,
 ) -> None:
     """Evaluate an evidence bundle at a stage and exit with the decision."""
+    render = RENDERERS[fmt]
+    if output_dir is not None or len(bundle_paths) > 1 or bundle_paths[0].is_dir():
+        if output_dir is None or output is not None or use_github:
+            raise click.UsageError(
+                "checking several bundles needs --output-dir, and takes neither --output "
+                "nor --github (approvals are collected per pull request)"
+            )
     engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
+    if output_dir is not None:
+        _check_many(bundle_paths, stage, fmt, output_dir, resolve_now(now), engine)
     collector: Collector | None = None
     if use_github:
         from gate.github.collect import collector_from_env
 
         collector = collector_from_env(config_path)
-    decision = evaluate(bundle_path, stage, engine, now=resolve_now(now), collector=collector)
-    render = {"table": to_table, "json": to_json, "markdown": to_markdown}[fmt]
+    decision = evaluate(bundle_paths[0], stage, engine, now=resolve_now(now), collector=collector)
     _emit(render(decision), output)
     if output is not None:
         click.echo(
@@ -188,6 +206,46 @@ def check(
             err=True,
         )
     sys.exit(decision.exit_code)
+
+
+RENDERERS = {"table": to_table, "json": to_json, "markdown": to_markdown}
+SUFFIXES = {"table": ".txt", "json": ".json", "markdown": ".md"}
+
+
+def _bundle_files(paths: tuple[Path, ...]) -> list[Path]:
+    """The bundles named, a folder standing for its *.json, *.yaml and *.yml files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in (".json", ".yaml", ".yml"))
+        else:
+            found.append(path)
+    return found
+
+
+def _check_many(
+    paths: tuple[Path, ...],
+    stage: str,
+    fmt: str,
+    output_dir: Path,
+    now: str,
+    engine: PolicyEngine,
+) -> NoReturn:
+    bundles = _bundle_files(paths)
+    targets = [output_dir / (p.name.split(".")[0] + SUFFIXES[fmt]) for p in bundles]
+    if not bundles or len(set(targets)) != len(targets):
+        raise click.UsageError(
+            "give at least one bundle, with distinct file names (each names its report)"
+        )
+    done = app.evaluate_many(bundles, stage, engine, now=now)
+    for target, evaluation in zip(targets, done, strict=True):
+        write_atomic(target, RENDERERS[fmt](evaluation.decision))
+    denied = sum(1 for e in done if not e.decision.allow)
+    click.echo(
+        f"mrm-gate: {len(done) - denied} allowed, {denied} denied; reports written to {output_dir}",
+        err=True,
+    )
+    sys.exit(1 if denied else 0)
 
 
 @cli.command()

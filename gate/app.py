@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.decision import Decision, decision_from_policy
-from gate.engine.interface import PolicyEngine
+from gate.engine.interface import EngineResult, PolicyEngine
 from gate.policy import PolicySource, default_policy_dir
 from gate.policy_input import build_input
 
@@ -66,9 +66,13 @@ class Evaluation:
 
 def decide(engine: PolicyEngine, policy_input: dict[str, Any]) -> Decision:
     """Evaluate a built policy input and check the answer strictly."""
+    return _checked(engine.evaluate(policy_input), policy_input)
+
+
+def _checked(result: EngineResult, policy_input: dict[str, Any]) -> Decision:
     context = policy_input["context"]
     return decision_from_policy(
-        engine.evaluate(policy_input),
+        result,
         stage=policy_input["stage"],
         bundle_digest=context["bundle_digest"],
         decided_at=context["now"],
@@ -126,3 +130,25 @@ def evaluate(
         approvals=approvals,
     )
     return Evaluation(decide(engine, policy_input), policy_input)
+
+
+def evaluate_many(
+    bundle_paths: list[Path], stage: str, engine: PolicyEngine, *, now: str
+) -> list[Evaluation]:
+    """Evaluate many bundles with one policy compile; each result equals a single check.
+
+    Every bundle is loaded and validated before anything is evaluated, so one bad file
+    stops the batch (exit 2) before any report is written.
+    """
+    from gate.evidence import load_bundle
+
+    repository = os.environ.get("GITHUB_REPOSITORY", "")
+    inputs = [
+        policy_input_for(load_bundle(path), stage, now=now, repository=repository)
+        for path in bundle_paths
+    ]
+    results = engine.evaluate_many(inputs)
+    return [
+        Evaluation(_checked(result, item), item)
+        for result, item in zip(results, inputs, strict=True)
+    ]

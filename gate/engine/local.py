@@ -61,12 +61,42 @@ class LocalOpaEngine:
         ]
 
     def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
+        return self._result(self._eval(self.query, policy_input))
+
+    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
+        """Evaluate every input in one OPA process: one compile, one start-up.
+
+        The query maps each input's index to its decision, so an input whose decision is
+        undefined shows up as a missing index instead of shifting the others.
+        """
+        if len(inputs) == 1:
+            return [self.evaluate(inputs[0])]
+        query = f"{{i: d | some i, item in input.batch; d := {self.query} with input as item}}"
+        value = self._eval(query, {"batch": inputs})
+        if not isinstance(value, dict):
+            raise EngineError("OPA returned no decision map for the batch", detail=str(value)[:500])
+        missing = [i for i in range(len(inputs)) if str(i) not in value]
+        if missing:
+            raise UndefinedDecision(
+                f"the policy produced no decision for batch item(s) {missing[:10]}",
+                hint="the entrypoint data.gate.main.decision must be defined for every input",
+            )
+        return [self._result(value[str(i)]) for i in range(len(inputs))]
+
+    def _eval(self, query: str, policy_input: dict[str, Any]) -> Any:
         payload = json.dumps(policy_input, allow_nan=False)
         stdout = run_opa(
-            self.opa.path, self.command(), what="evaluation", stdin=payload, timeout=self.timeout
+            self.opa.path,
+            [*self.command()[:-1], query],
+            what="evaluation",
+            stdin=payload,
+            timeout=self.timeout,
         )
+        return parse_eval_output(stdout)
+
+    def _result(self, value: Any) -> EngineResult:
         return EngineResult(
-            value=parse_eval_output(stdout),
+            value=value,
             engine=self.name,
             opa_version=self.opa.version,
             policy_revision=self.revision,
