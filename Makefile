@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 OPA := .tools/bin/opa
+REGAL := .tools/bin/regal
 COVERAGE_MIN ?= 95
 # 0 leaves the browser tests out (they are then reported as NOT RUN); CI runs them.
 BROWSER_TESTS ?= 1
@@ -10,9 +11,16 @@ BROWSER_TESTS ?= 1
 SHIFTED_DATES ?= 2027-06-01 2029-06-01
 DATE_SENSITIVE_TESTS ?= tests/examples tests/collect tests/github tests/audit
 
-.PHONY: setup system-tools demo test test-dates lint typecheck policy pytest docs bench clean
+.PHONY: setup regal system-tools demo test test-dates lint typecheck policy pytest docs bench clean
 
-setup: $(VENV)/.installed $(OPA) system-tools
+setup: $(VENV)/.installed $(OPA) regal system-tools
+
+# Regal is tried once: when the Go module proxy refuses it, the reason is kept in
+# .tools/regal.unavailable (delete it to try again) and `make policy` prints it.
+regal:
+	@if [ ! -x $(REGAL) ] && [ ! -f .tools/regal.unavailable ]; then \
+	  mkdir -p .tools; scripts/install-regal.sh 2> .tools/regal.unavailable && \
+	  rm -f .tools/regal.unavailable || echo "Regal unavailable: see .tools/regal.unavailable"; fi
 
 system-tools:
 ifeq ($(BROWSER_TESTS),1)
@@ -48,6 +56,9 @@ policy: $(OPA)
 	$(OPA) test policies --coverage --format json > .tools/coverage.json || \
 	  { $(OPA) test policies; exit 1; }
 	$(PY) scripts/policy_coverage.py .tools/coverage.json $(COVERAGE_MIN)
+	@if [ -x $(REGAL) ]; then $(REGAL) lint --config-file .regal/config.yaml policies; \
+	else echo "!!! Regal NOT RUN: it is not installed. Why (scripts/install-regal.sh):"; \
+	  sed 's/^/!!!   /' .tools/regal.unavailable 2>/dev/null || echo "!!!   run make setup"; fi
 
 pytest: setup
 ifeq ($(BROWSER_TESTS),1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -17,7 +18,6 @@ from gate.engine.toolchain import find_opa, pinned_version
 from gate.errors import EXIT_INVALID, GateError
 from gate.fileio import write_atomic
 from gate.policy import PolicySource, build_bundle
-from gate.render import to_json, to_markdown, to_table
 
 STAGES = ("merge", "staging", "production", "monitoring")
 
@@ -102,6 +102,60 @@ def _emit(text: str, output: Path | None) -> None:
         write_atomic(output, text)
 
 
+def report_options(f: Any) -> Any:
+    """--format, --output and --only-failed, the same for check, record and monitor."""
+    from gate.report import FORMATS
+
+    f = click.option(
+        "--only-failed",
+        is_flag=True,
+        help="Show only what needs doing (failed controls, missing approvals).",
+    )(f)
+    f = click.option(
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Write the report here (atomically) instead of standard output.",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table (terminal), json (the decision record), markdown, sarif (code scanning), "
+        "junit (CI test report), github (workflow-command annotations).",
+    )(f)
+
+
+def emit_report(
+    decision: Decision,
+    bundle_path: Path,
+    fmt: str,
+    output: Path | None,
+    only_failed: bool,
+    *,
+    github_collected: bool,
+) -> None:
+    """Render ``decision`` in ``fmt`` (with the file and line of each field) and emit it;
+    colour only on a terminal, never with NO_COLOR."""
+    from gate.report import render
+    from gate.report.context import load_context
+    from gate.report.text import verdict
+
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    context = load_context(
+        bundle_path,
+        decision,
+        github_collected=github_collected,
+        only_failed=only_failed,
+        color=color,
+    )
+    _emit(render(fmt, decision, context), output)
+    if output is not None:
+        click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
+
+
 Collector = app.Collector
 
 
@@ -129,19 +183,7 @@ def evaluate(
 )
 @click.option("--stage", required=True, type=click.Choice(STAGES))
 @click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the report here (atomically) instead of standard output.",
-)
+@report_options
 @click.option(
     "--output-dir",
     type=click.Path(path_type=Path),
@@ -174,6 +216,7 @@ def check(
     fmt: str,
     output: Path | None,
     output_dir: Path | None,
+    only_failed: bool,
     now: str | None,
     timeout: float,
     use_github: bool,
@@ -183,7 +226,6 @@ def check(
     opa_bin: str | None,
 ) -> None:
     """Evaluate an evidence bundle at a stage and exit with the decision."""
-    render = RENDERERS[fmt]
     if output_dir is not None or len(bundle_paths) > 1 or bundle_paths[0].is_dir():
         if output_dir is None or output is not None or use_github:
             raise click.UsageError(
@@ -192,24 +234,20 @@ def check(
             )
     engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
     if output_dir is not None:
-        _check_many(bundle_paths, stage, fmt, output_dir, resolve_now(now), engine)
+        _check_many(bundle_paths, stage, fmt, output_dir, resolve_now(now), engine, only_failed)
     collector: Collector | None = None
     if use_github:
         from gate.github.collect import collector_from_env
 
         collector = collector_from_env(config_path)
     decision = evaluate(bundle_paths[0], stage, engine, now=resolve_now(now), collector=collector)
-    _emit(render(decision), output)
-    if output is not None:
-        click.echo(
-            f"mrm-gate: {'allowed' if decision.allow else 'denied'}; report written to {output}",
-            err=True,
-        )
+    emit_report(decision, bundle_paths[0], fmt, output, only_failed, github_collected=use_github)
     sys.exit(decision.exit_code)
 
 
-RENDERERS = {"table": to_table, "json": to_json, "markdown": to_markdown}
-SUFFIXES = {"table": ".txt", "json": ".json", "markdown": ".md"}
+# The file name of each format's report in --output-dir.
+SUFFIXES = {"table": ".txt", "json": ".json", "markdown": ".md", "sarif": ".sarif",
+            "junit": ".xml", "github": ".txt"}  # fmt: skip
 
 
 def _bundle_files(paths: tuple[Path, ...]) -> list[Path]:
@@ -230,7 +268,11 @@ def _check_many(
     output_dir: Path,
     now: str,
     engine: PolicyEngine,
+    only_failed: bool,
 ) -> NoReturn:
+    from gate.report import render
+    from gate.report.context import load_context
+
     bundles = _bundle_files(paths)
     targets = [output_dir / (p.name.split(".")[0] + SUFFIXES[fmt]) for p in bundles]
     if not bundles or len(set(targets)) != len(targets):
@@ -238,8 +280,11 @@ def _check_many(
             "give at least one bundle, with distinct file names (each names its report)"
         )
     done = app.evaluate_many(bundles, stage, engine, now=now)
-    for target, evaluation in zip(targets, done, strict=True):
-        write_atomic(target, RENDERERS[fmt](evaluation.decision))
+    for path, target, evaluation in zip(bundles, targets, done, strict=True):
+        context = load_context(
+            path, evaluation.decision, github_collected=False, only_failed=only_failed, color=False
+        )
+        write_atomic(target, render(fmt, evaluation.decision, context))
     denied = sum(1 for e in done if not e.decision.allow)
     click.echo(
         f"mrm-gate: {len(done) - denied} allowed, {denied} denied; reports written to {output_dir}",

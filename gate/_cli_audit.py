@@ -145,7 +145,6 @@ def _require_signed(book: Any, index: int, trust: Any) -> None:
 
 def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the commands
     from gate._cli import Collector, _engine, _policy_options, _policy_source
-    from gate.audit import docs_pack
     from gate.audit.ledger import Anchor, Ledger
     from gate.audit.record import (
         CanonicalInput,
@@ -571,18 +570,34 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         type=click.Path(path_type=Path),
         help="Directory for model-documentation.md and model-documentation.html.",
     )
-    def docs(bundle_path: Path, decision_path: Path, output: Path) -> None:
-        """Render the documentation pack (Markdown and one self-contained HTML file)."""
+    @click.option(
+        "--ledger",
+        "ledger_path",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="Decision ledger: its earlier decisions about the model give the document's "
+        "version and change history.",
+    )
+    @click.option("--pdf", is_flag=True, help="Also print model-documentation.pdf (Chromium).")
+    def docs(
+        bundle_path: Path, decision_path: Path, output: Path, ledger_path: Path | None, pdf: bool
+    ) -> None:
+        """Render the documentation pack (Markdown, one self-contained HTML file, PDF)."""
+        from gate.audit import docs_pack  # matplotlib and Jinja2: only when rendering
+
         bundle = load_bundle(bundle_path)
         digest = bundle_digest(bundle)
         decision, evidence = _decision_doc(decision_path)
-        pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence)
+        history = docs_pack.ledger_history(ledger_path) if ledger_path else None
+        pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence,
+                                    history=history, source=str(bundle_path))  # fmt: skip
         md, html = docs_pack.to_markdown(pack), docs_pack.to_html(pack)
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} exists and is not a directory")
-        write_atomic(output / "model-documentation.md", md)
-        write_atomic(output / "model-documentation.html", html)
-        click.echo(
-            f"wrote {output / 'model-documentation.md'} and "
-            f"{output / 'model-documentation.html'} (bundle {digest})"
-        )
+        written = [output / "model-documentation.md", output / "model-documentation.html"]
+        write_atomic(written[0], md)
+        write_atomic(written[1], html)
+        if pdf:
+            written.append(output / "model-documentation.pdf")
+            docs_pack.to_pdf(written[1], written[2])
+        click.echo(f"wrote {', '.join(map(str, written))} (bundle {digest})")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gate.errors import UsageError
-from gate.render import to_markdown
+from gate.report.markdown import to_markdown
 
 
 def register(cli: click.Group) -> None:

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,10 +52,24 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
 @click.option(
     "--engine",
     "compute_engine",
-    type=click.Choice(["numpy", "duckdb"]),
-    default="numpy",
+    type=click.Choice(["duckdb", "spark", "numpy"]),
+    default="duckdb",
     show_default=True,
-    help="Where the stability bins are aggregated (duckdb runs the portable SQL).",
+    help="Where the figures are computed: duckdb streams the files in one pass within "
+    "--memory-limit; spark runs the same SQL on --spark-master; numpy reads both windows "
+    "whole into memory.",
+)
+@click.option(
+    "--memory-limit",
+    default="1GB",
+    show_default=True,
+    help="DuckDB's memory limit; beyond it DuckDB spills to a temporary folder.",
+)
+@click.option(
+    "--spark-master",
+    default="local[*]",
+    show_default=True,
+    help="Spark master URL for --engine spark (local[*], spark://host:7077, yarn, ...).",
 )
 @click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
 @click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
@@ -82,6 +97,8 @@ def monitor(
     as_of: str | None,
     now: str | None,
     compute_engine: str,
+    memory_limit: str,
+    spark_master: str,
     opa_url: str | None,
     timeout: float,
     use_github: bool,
@@ -116,19 +133,26 @@ def monitor(
     decided_at = resolve_now(now)
     bundle = load_bundle(bundle_path)
     plan = read_plan(bundle, str(bundle_path))
-    baseline = read_table(baseline_path, "baseline")
-    current = read_table(current_path, "current")
-    outcomes = read_table(outcomes_path, "outcomes") if outcomes_path else None
     opts = Options(
         baseline_id=baseline_id or baseline_path.name.split(".")[0],
         computed_at=decided_at,
         as_of=parse_time(as_of or decided_at, "--as-of"),
         period=(period_start, period_end) if period_start and period_end else None,
         engine=compute_engine,
-        baseline_path=baseline_path,
-        current_path=current_path,
     )
-    result = compute(plan, baseline, current, outcomes, opts)
+    if compute_engine == "numpy":
+        baseline = read_table(baseline_path, "baseline")
+        current = read_table(current_path, "current")
+        outcomes = read_table(outcomes_path, "outcomes") if outcomes_path else None
+        result = compute(plan, baseline, current, outcomes, opts)
+    else:
+        result = _compute_sql(
+            plan,
+            {"baseline": baseline_path, "current": current_path, "outcomes": outcomes_path},
+            opts,
+            memory_limit=memory_limit,
+            spark_master=spark_master,
+        )
     new_bundle = ev.monitored_bundle(bundle, result.latest, str(output_path))
 
     engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
@@ -158,6 +182,36 @@ def monitor(
     if verdict == ev.ALERT or (verdict == ev.WARN and fail_on_warn):
         sys.exit(EXIT_DENIED)
     sys.exit(0)
+
+
+def _compute_sql(
+    plan: object,
+    paths: dict[str, Path | None],
+    opts: object,
+    *,
+    memory_limit: str,
+    spark_master: str,
+) -> Any:
+    from gate.monitor import streaming
+    from gate.monitor.plan import Plan
+    from gate.monitor.run import Options
+
+    assert isinstance(plan, Plan) and isinstance(opts, Options)
+    views = {
+        streaming.BASELINE: paths["baseline"],
+        streaming.CURRENT: paths["current"],
+        streaming.OUTCOMES: paths["outcomes"],
+    }
+    engine, labels = streaming.open_engine(
+        opts.engine,
+        {view: path for view, path in views.items() if path is not None},
+        memory_limit=memory_limit,
+        spark_master=spark_master,
+    )
+    try:
+        return streaming.compute_sql(plan, engine, labels, opts)
+    finally:
+        engine.close()
 
 
 def _publish(model_id: str, summary: str, decision: object) -> None:

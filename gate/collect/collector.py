@@ -29,6 +29,7 @@ from gate.errors import EvidenceError, Problem, UsageError
 from gate.evidence import API_VERSION, bundle_digest, schema_problems
 from gate.fileio import canonical_json, parse_json, parse_yaml, read_text
 from gate.github.client import GitHubSettings
+from gate.report.text import clip_json
 
 BUNDLE_SCHEMA = "evidence-bundle.schema.json"
 
@@ -123,8 +124,7 @@ class _Assembler:
             Problem(
                 origin.file,
                 in_file,
-                f"gives {json.dumps(new)[:120]} for {path} but {where} gives "
-                f"{json.dumps(old)[:120]}",
+                f"gives {clip_json(new)} for {path} but {where} gives {clip_json(old)}",
                 "make the two sources agree, or remove the value from the declared one",
             )
         )

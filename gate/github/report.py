@@ -18,7 +18,16 @@ from github import Github, GithubException
 from gate.decision import Decision
 from gate.errors import ReportingError
 from gate.github.client import ACTIONS_LOGIN, GitHubSettings, RoleTeams, api_errors, call
-from gate.render import approval_instruction, to_markdown
+from gate.report.locations import Location, locate
+from gate.report.markdown import to_markdown
+from gate.report.text import (
+    approval_instruction,
+    md_cell,
+    md_code,
+    round_numbers_in,
+    short_digest,
+    verdict,
+)
 
 ANNOTATIONS_PER_CALL = 50  # GitHub's limit for one create or update of a check run
 MAX_SUMMARY = 65_000  # GitHub refuses output.summary/text above 65535 characters
@@ -43,10 +52,6 @@ def decision_from_dict(doc: Any, label: str = "decision") -> Decision:
 
 
 # ---------------------------------------------------------------------- rendering
-
-
-def _short(digest: str) -> str:
-    return digest.removeprefix("sha256:")[:16]
 
 
 def sticky_body(decision: Decision, roles: RoleTeams, head_sha: str = "") -> str:
@@ -76,8 +81,8 @@ def sticky_body(decision: Decision, roles: RoleTeams, head_sha: str = "") -> str
             ]
         out += [
             "An approval counts only for this bundle "
-            f"(`{_short(decision.bundle_digest)}`): a new push that changes the evidence "
-            "needs a new approval. `/revoke <role>` withdraws yours. Edited comments do "
+            f"({md_code(short_digest(decision.bundle_digest))}): a new push that changes the "
+            "evidence needs a new approval. `/revoke <role>` withdraws yours. Edited comments do "
             "not count.",
             "",
         ]
@@ -89,8 +94,8 @@ def sticky_body(decision: Decision, roles: RoleTeams, head_sha: str = "") -> str
             "|---|---|---|---|",
         ]
         out += [
-            f"| @{a.get('login', '?')} | {a.get('role', '?')} | {a.get('via', '?')} | "
-            f"{str(a.get('reason', '')).replace('|', '/')} |"
+            f"| @{md_cell(a.get('login', '?'))} | {md_cell(a.get('role', '?'))} | "
+            f"{md_cell(a.get('via', '?'))} | {md_cell(a.get('reason', ''))} |"
             for a in decision.stale_approvals
         ]
         out.append("")
@@ -99,74 +104,18 @@ def sticky_body(decision: Decision, roles: RoleTeams, head_sha: str = "") -> str
     return "\n".join(out) + "\n"
 
 
-def _evidence_file(bundle: dict[str, Any], json_path: str, root: Path) -> str | None:
-    """The repository file named nearest to ``json_path`` in the bundle (a ``uri`` or
-    ``path`` that exists under ``root``), if any."""
-    node: Any = bundle
-    found: str | None = None
-    for part in _path_parts(json_path):
-        node = (
-            node.get(part)
-            if isinstance(node, dict)
-            else (
-                node[part]
-                if isinstance(node, list) and isinstance(part, int) and part < len(node)
-                else None
-            )
-        )
-        if isinstance(node, dict):
-            for key in ("uri", "path"):
-                value = node.get(key)
-                if (
-                    isinstance(value, str)
-                    and "://" not in value
-                    and not value.startswith("/")
-                    and ".." not in value
-                    and (root / value).is_file()
-                ):
-                    found = value
-    return found
-
-
-def _path_parts(json_path: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for chunk in json_path.removeprefix("$").replace("[", ".[").split("."):
-        if not chunk:
-            continue
-        if chunk.startswith("[") and chunk.endswith("]") and chunk[1:-1].isdigit():
-            parts.append(int(chunk[1:-1]))
-        else:
-            parts.append(chunk)
-    return parts
-
-
-def _line_of(text: str, json_path: str) -> int:
-    """The line of the deepest key of ``json_path`` found in order in ``text`` (1 if none)."""
-    lines = text.splitlines()
-    line, start = 1, 0
-    for part in _path_parts(json_path):
-        if isinstance(part, int):
-            continue
-        needle = json.dumps(part) + ":"
-        for i in range(start, len(lines)):
-            if needle in lines[i].replace('" :', '":'):
-                line, start = i + 1, i + 1
-                break
-        else:
-            break
-    return line
-
-
 def annotations_for(
     decision: Decision, bundle_file: str | None, bundle_text: str, root: Path
 ) -> list[dict[str, Any]]:
-    """Check-run annotations for violations and warnings, at the evidence file a bundle
-    field names where known, else at the field's line in the bundle file."""
+    """Check-run annotations for violations and warnings, at the file and line a person
+    wrote (see :mod:`gate.report.locations`), else at the field's line in the bundle file."""
     if not bundle_file:
         return []
     try:
         bundle = json.loads(bundle_text)
     except ValueError:
+        bundle = {}
+    if not isinstance(bundle, dict):
         bundle = {}
     out: list[dict[str, Any]] = []
     items = [("failure", v) for v in decision.violations] + [
@@ -174,16 +123,15 @@ def annotations_for(
     ]
     for level, item in items:
         json_path = str(item.get("evidence_path", "$"))
-        evidence = _evidence_file(bundle, json_path, root)
-        path, line = (evidence, 1) if evidence else (bundle_file, _line_of(bundle_text, json_path))
+        where = locate(json_path, bundle, root, bundle_file, bundle_text) or Location(bundle_file)
         out.append(
             {
-                "path": path,
-                "start_line": line,
-                "end_line": line,
+                "path": where.file,
+                "start_line": where.line,
+                "end_line": where.line,
                 "annotation_level": level,
                 "title": f"{item.get('control_id', '')}: {item.get('title', '')}"[:255],
-                "message": f"{item.get('msg', '')} (at {json_path})",
+                "message": f"{round_numbers_in(str(item.get('msg', '')))} (at {json_path})",
                 "raw_details": f"How to fix: {item.get('remediation', '')}",
             }
         )
@@ -234,9 +182,8 @@ def publish_check_run(
     """Create the check run ``mrm-gate/<stage>`` on ``head_sha``; annotations go at most
     50 per call (the first batch with the creation, the rest as updates)."""
     repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
-    verdict = "allowed" if decision.allow else "denied"
     title = (
-        f"{verdict}: {len(decision.violations)} violation(s), "
+        f"{verdict(decision.allow)}: {len(decision.violations)} violation(s), "
         f"{len(decision.missing_approvals)} missing approval(s)"
     )
     summary = to_markdown(decision)[:MAX_SUMMARY]

@@ -3,16 +3,14 @@
 The SQL uses only ``CASE``, ``COUNT``, ``SUM``, ``GROUP BY``, ``LN`` and ``GREATEST``, which
 DuckDB, Spark SQL, Trino and BigQuery all accept, so data too large for one machine can be
 aggregated by a distributed engine with the same text: register the window as a table or
-view (``baseline`` and ``current``) and run :func:`psi_sql`. DuckDB runs it here
-(``mrm-gate monitor --engine duckdb``); docs/monitoring.md shows the Spark SQL form.
+view (``baseline`` and ``current``) and run :func:`psi_sql`. ``mrm-gate monitor`` itself
+runs the one-pass form of :mod:`gate.monitor.streaming` on DuckDB or Spark.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from gate.errors import UsageError
 from gate.monitor.stats import EPS
 
 
@@ -54,35 +52,6 @@ def _source(path: Path) -> str:
     return f"read_csv_auto('{text}')"
 
 
-def duckdb_bin_counts(
-    baseline: Path, current: Path, columns: dict[str, list[float]]
-) -> dict[str, tuple[list[int], list[int]]]:
-    """Bin counts of every column in both files, aggregated by DuckDB over the files."""
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover - the monitoring extra installs it
-        raise UsageError(
-            "--engine duckdb needs duckdb", hint="pip install 'mrm-gate[monitoring]'"
-        ) from None
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"CREATE VIEW baseline AS SELECT * FROM {_source(baseline)}")
-        con.execute(f"CREATE VIEW current AS SELECT * FROM {_source(current)}")
-        out: dict[str, tuple[list[int], list[int]]] = {}
-        for column, edges in columns.items():
-            pair: list[list[int]] = []
-            for table in ("baseline", "current"):
-                counts = [0] * (len(edges) - 1)
-                rows: list[Any] = con.execute(bin_counts_sql(table, column, edges)).fetchall()
-                for b, n in rows:
-                    counts[int(b)] = int(n)
-                pair.append(counts)
-            out[column] = (pair[0], pair[1])
-        return out
-    finally:
-        con.close()
-
-
 def run_psi_duckdb(baseline: Path, current: Path, column: str, edges: list[float]) -> float:
     """The whole PSI in SQL on DuckDB (what a distributed engine would run)."""
     import duckdb
@@ -97,4 +66,4 @@ def run_psi_duckdb(baseline: Path, current: Path, column: str, edges: list[float
         con.close()
 
 
-__all__ = ["bin_case", "bin_counts_sql", "duckdb_bin_counts", "psi_sql", "run_psi_duckdb"]
+__all__ = ["bin_case", "bin_counts_sql", "psi_sql", "run_psi_duckdb"]

@@ -21,6 +21,7 @@ TimeArray = npt.NDArray[np.datetime64]
 
 # Column kinds compared between the baseline and the current window.
 NUMERIC, STRING, BOOLEAN, TIME, EMPTY = "numeric", "string", "boolean", "time", "empty"
+CSV, PARQUET = "csv", "parquet"
 
 
 def _col(name: str) -> str:
@@ -58,12 +59,7 @@ class Table:
         nans = int(np.isnan(values).sum()) - nulls
         infs = int(np.isinf(values).sum())
         if nulls or nans or infs:
-            raise _bad(
-                self,
-                name,
-                f"{nulls} empty, {nans} NaN and {infs} infinite value(s) out of {self.rows} rows",
-                "repair or impute these values upstream; the gate never drops rows silently",
-            )
+            raise not_finite(self.label, name, (nulls, nans, infs), self.rows)
         return values
 
     def strings(self, name: str) -> ObjArray:
@@ -84,17 +80,11 @@ class Table:
         values = self.strings(name)
         empty = int(sum(v is None for v in values))
         if empty:
-            raise _bad(self, name, f"{empty} empty id(s)", "give every prediction an id")
+            raise empty_ids(self.label, name, empty)
         uniq, counts = np.unique(values.astype(str), return_counts=True)
         dup = uniq[counts > 1]
         if len(dup):
-            shown = ", ".join(map(str, dup[:5]))
-            raise _bad(
-                self,
-                name,
-                f"{len(dup)} duplicate id(s), for example {shown}",
-                "deduplicate the window: one row per prediction",
-            )
+            raise duplicate_ids(self.label, name, len(dup), [str(d) for d in dup[:5]])
         return values
 
     def times(self, name: str) -> TimeArray:
@@ -116,13 +106,40 @@ class Table:
         return np.asarray(arr, dtype="datetime64[s]")
 
 
+def not_finite(label: str, name: str, bad: tuple[int, int, int], rows: int) -> EvidenceError:
+    nulls, nans, infs = bad
+    return bad_column(
+        label,
+        name,
+        f"{nulls} empty, {nans} NaN and {infs} infinite value(s) out of {rows} rows",
+        "repair or impute these values upstream; the gate never drops rows silently",
+    )
+
+
+def empty_ids(label: str, name: str, empty: int) -> EvidenceError:
+    return bad_column(label, name, f"{empty} empty id(s)", "give every prediction an id")
+
+
+def duplicate_ids(label: str, name: str, count: int, examples: list[str]) -> EvidenceError:
+    return bad_column(
+        label,
+        name,
+        f"{count} duplicate id(s), for example {', '.join(examples)}",
+        "deduplicate the window: one row per prediction",
+    )
+
+
 def _fix_missing(table: Table) -> str:
     return "columns present: " + ", ".join(sorted(table.kinds)[:30])
 
 
 def _bad(table: Table, name: str, message: str, fix: str = "") -> EvidenceError:
+    return bad_column(table.label, name, message, fix)
+
+
+def bad_column(label: str, name: str, message: str, fix: str = "") -> EvidenceError:
     return EvidenceError(
-        f"{table.label}: {_col(name)} {message}", [Problem(table.label, _col(name), message, fix)]
+        f"{label}: {_col(name)} {message}", [Problem(label, _col(name), message, fix)]
     )
 
 
@@ -152,19 +169,11 @@ def read_table(path: Path, role: str) -> Table:
     import pyarrow as pa
 
     label = str(path)
-    if not path.is_file():
-        raise UsageError(f"{label}: the {role} file does not exist")
-    name = path.name.lower()
     try:
-        if name.endswith((".parquet", ".pq")):
+        if file_format(path, role) == PARQUET:
             raw = pq.read_table(path)
-        elif name.endswith((".csv", ".csv.gz")):
-            raw = pcsv.read_csv(path)
         else:
-            raise UsageError(
-                f"{label}: cannot tell the format of the {role} file",
-                hint="name it .csv, .csv.gz, .parquet or .pq",
-            )
+            raw = pcsv.read_csv(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise EvidenceError(
             f"{label}: cannot read the {role} file",
@@ -178,11 +187,30 @@ def read_table(path: Path, role: str) -> Table:
         )
     table = Table(label, raw.num_rows, {f.name: _kind(f.type) for f in raw.schema}, raw)
     if table.rows == 0:
-        raise EvidenceError(
-            f"{label}: the {role} window is empty",
-            [Problem(label, "$", "no rows", "export at least one row for the period")],
-        )
+        raise empty_window(label, role)
     return table
+
+
+def empty_window(label: str, role: str) -> EvidenceError:
+    return EvidenceError(
+        f"{label}: the {role} window is empty",
+        [Problem(label, "$", "no rows", "export at least one row for the period")],
+    )
+
+
+def file_format(path: Path, role: str) -> str:
+    """``csv`` or ``parquet`` by the file's name; refuses a missing file or another name."""
+    if not path.is_file():
+        raise UsageError(f"{path}: the {role} file does not exist")
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return PARQUET
+    if name.endswith((".csv", ".csv.gz")):
+        return CSV
+    raise UsageError(
+        f"{path}: cannot tell the format of the {role} file",
+        hint="name it .csv, .csv.gz, .parquet or .pq",
+    )
 
 
 def check_same_shape(baseline: Table, current: Table) -> None:

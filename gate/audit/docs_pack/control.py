@@ -1,0 +1,207 @@
+"""The document control page: version, authors, reviewers and approvers with their roles,
+dates and the digest each approved, dates out of order, and the change history against the
+earlier decisions about this model recorded in the ledger."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from gate.audit.docs_pack.model import (
+    MISSING,
+    Block,
+    KeyValues,
+    Paragraph,
+    Section,
+    Table,
+    get,
+    objects,
+    text,
+)
+from gate.clock import parse_instant
+
+
+def _when(value: Any) -> _dt.datetime | None:
+    try:
+        return parse_instant(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def signatories(
+    bundle: dict[str, Any], decision: dict[str, Any], evidence: list[dict[str, Any]]
+) -> list[dict[str, str]]:
+    """Everyone who reviewed or approved, with role, date, how and what they approved."""
+    people = [
+        {
+            "login": text(login),
+            "role": "independent validator",
+            "at": text(get(bundle, "validation.completed_at")),
+            "how": f"validation record {text(get(bundle, 'validation.record_id'))}",
+            "approved": f"artefact {text(get(bundle, 'validation.artifact_digest'))}",
+        }
+        for login in get(bundle, "validation.validator_ids") or []
+    ]
+    for req in evidence:
+        for given in objects(req.get("evidence")):
+            commit = given.get("commit_sha")
+            people.append(
+                {
+                    "login": text(given.get("login")),
+                    "role": text(req.get("role")),
+                    "at": text(given.get("at")),
+                    "how": text(given.get("via")),
+                    "approved": f"bundle {text(decision.get('bundle_digest'))}"
+                    + (f" at commit {commit}" if commit else ""),
+                }
+            )
+    return people
+
+
+def out_of_order(
+    bundle: dict[str, Any], decision: dict[str, Any], people: list[dict[str, str]]
+) -> list[str]:
+    """Sign-offs dated before the work they sign off, or after the decision that used them."""
+    first = _when(get(bundle, "change.first_commit_at"))
+    decided = _when(decision.get("decided_at"))
+    found = []
+    for p in people:
+        at = _when(p["at"])
+        if at is None:
+            found.append(f"{p['login']} ({p['role']}): date {p['at']} is not an RFC 3339 time")
+            continue
+        if first is not None and at < first:
+            found.append(
+                f"{p['login']} ({p['role']}) signed at {p['at']}, before the first "
+                f"commit of the change ({text(get(bundle, 'change.first_commit_at'))})"
+            )
+        if decided is not None and at > decided:
+            found.append(
+                f"{p['login']} ({p['role']}) signed at {p['at']}, after the decision "
+                f"({text(decision.get('decided_at'))})"
+            )
+    return found
+
+
+def _statuses(decision: dict[str, Any]) -> dict[str, str]:
+    return {str(c.get("id")): str(c.get("status")) for c in objects(decision.get("controls"))}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What differs between two decisions about the same model, in words."""
+    said = []
+    for key, label in (
+        ("model_version", "model version"),
+        ("bundle_digest", "evidence"),
+        ("artifact_digest", "artefact"),
+        ("stage", "stage"),
+        ("policy_revision", "policy revision"),
+    ):
+        if before.get(key) != after.get(key):
+            said.append(f"{label} {text(before.get(key))} -> {text(after.get(key))}")
+    old, new = _statuses(before), _statuses(after)
+    moved = [
+        f"{c} {old.get(c, 'absent')} -> {new.get(c, 'absent')}"
+        for c in sorted(set(old) | set(new))
+        if old.get(c) != new.get(c)
+    ]
+    if moved:
+        said.append("controls: " + ", ".join(moved))
+    return "; ".join(said) or "no change"
+
+
+def _history(decision: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -> Table:
+    rows = []
+    previous: dict[str, Any] | None = None
+    for index, earlier in history:
+        rows.append(
+            [
+                str(index),
+                text(earlier.get("decided_at")),
+                text(earlier.get("stage")),
+                "allowed" if earlier.get("allow") is True else "denied",
+                "first recorded decision" if previous is None else _changes(previous, earlier),
+            ]
+        )
+        previous = earlier
+    rows.append(
+        [
+            "this document",
+            text(decision.get("decided_at")),
+            text(decision.get("stage")),
+            "allowed" if decision.get("allow") is True else "denied",
+            "first version" if previous is None else _changes(previous, decision),
+        ]
+    )
+    return Table(
+        "Change history (decisions about this model in the ledger)",
+        ["ledger record", "decided at", "stage", "decision", "changes from the version before"],
+        rows,
+    )
+
+
+def document_control(
+    bundle: dict[str, Any],
+    decision: dict[str, Any],
+    evidence: list[dict[str, Any]],
+    history: list[tuple[int, dict[str, Any]]] | None,
+) -> tuple[Section, str]:
+    """The section, and the document version it gives the pack."""
+    earlier = [
+        (i, d)
+        for i, d in history or []
+        if d.get("model_id") == decision.get("model_id")
+        and not (
+            d.get("bundle_digest") == decision.get("bundle_digest")
+            and d.get("decided_at") == decision.get("decided_at")
+        )
+    ]
+    version = f"{text(get(bundle, 'model.version'))}-{len(earlier) + 1}"
+    people = signatories(bundle, decision, evidence)
+    blocks: list[Block] = [
+        KeyValues(
+            [
+                (
+                    "Document",
+                    "Model documentation (generated by mrm-gate from the evidence bundle "
+                    "and the gate's decision; never edited by hand)",
+                ),
+                ("Document version", version),
+                ("Model", f"{text(get(bundle, 'model.id'))} {text(get(bundle, 'model.version'))}"),
+                ("Evidence bundle", text(decision.get("bundle_digest"))),
+                (
+                    "Decision",
+                    f"{text(decision.get('stage'))} at {text(decision.get('decided_at'))}",
+                ),
+                ("Authors (commits of the change)", text(get(bundle, "change.author_ids"))),
+                ("Developers", text(get(bundle, "inventory.developer_ids"))),
+                ("Model owner", text(get(bundle, "inventory.owner_id"))),
+                (
+                    "Earlier versions",
+                    "no ledger given: unknown"
+                    if history is None
+                    else f"{len(earlier)} earlier decision(s) about this model in the ledger",
+                ),
+            ]
+        ),
+        Table(
+            "Reviewers and approvers",
+            ["login", "role", "date", "how", "digest approved"],
+            [[p["login"], p["role"], p["at"], p["how"], p["approved"]] for p in people]
+            or [["nobody", "-", "-", "-", "-"]],
+        ),
+    ]
+    flags = out_of_order(bundle, decision, people)
+    blocks.append(
+        Paragraph("Dates out of order: " + "; ".join(flags), warning=True)
+        if flags
+        else Paragraph(
+            "Every sign-off is dated after the first commit of the change "
+            "and no later than the decision."
+        )
+    )
+    if history is not None:
+        blocks.append(_history(decision, earlier))
+    elif not people:
+        blocks.append(Paragraph(f"Change history: {MISSING} (pass --ledger)."))
+    return Section("control", "Document control", blocks), version
