@@ -197,6 +197,16 @@ class Decision:
 
         if not isinstance(doc, dict):
             raise error("$", "a decision is a JSON object")
+        required = ("allow", *LIST_FIELDS[:-1], *TEXT_FIELDS)  # stale_approvals is optional
+        lacking = [key for key in required if key not in doc]
+        if lacking:
+            raise EvidenceError(
+                f"{label}: not a decision the gate wrote: {len(lacking)} field(s) missing",
+                [
+                    Problem(label, f"$.{key}", "missing", "write it with `check --format json`")
+                    for key in lacking
+                ],
+            )
         check = _Checker(error)
         for key in TEXT_FIELDS:
             if not isinstance(doc.get(key), str):

@@ -13,8 +13,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gate.errors import EvidenceError, Problem
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -178,29 +176,6 @@ def parse_json(text: str, name: str) -> Any:
     return doc
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate keys."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not allowed in evidence", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def _jsonable(value: Any, name: str, path: str, depth: int) -> Any:
     """YAML gives dates and non-string keys; evidence is JSON, so convert or refuse."""
     import datetime as _dt
@@ -238,8 +213,12 @@ def _jsonable(value: Any, name: str, path: str, depth: int) -> Any:
 
 def parse_yaml(text: str, name: str) -> Any:
     """Parse YAML safely: no aliases, no duplicate keys, no custom tags."""
+    import yaml  # only YAML evidence pays for importing PyYAML
+
+    from gate.yaml_strict import StrictLoader
+
     try:
-        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+        doc = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - strict SafeLoader subclass
     except RecursionError:
         raise _too_deep(name) from None
     except yaml.MarkedYAMLError as exc:
