@@ -24,7 +24,9 @@ regal:
 
 system-tools:
 ifeq ($(BROWSER_TESTS),1)
-	scripts/install-system-tools.sh chromium
+	scripts/install-system-tools.sh chromium faketime
+else
+	scripts/install-system-tools.sh faketime
 endif
 
 $(VENV)/.installed: pyproject.toml

@@ -161,6 +161,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     from gate.errors import EngineError, UsageError
     from gate.evidence import bundle_digest, load_bundle
     from gate.fileio import write_atomic
+    from gate.report.text import verdict
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
@@ -196,6 +197,13 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         default=None,
         help="Also write the decision record here (JSON).",
     )
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "markdown", "json", "sarif", "junit", "github"]),
+        default=None,
+        help="Also print the decision on standard output in this format (as `check`).",
+    )
     @_signing_options
     @click.option(
         "--attestation",
@@ -217,6 +225,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         opa_url: str | None,
         timeout: float,
         output: Path | None,
+        fmt: str | None,
         sign_key: Path | None,
         keyless: bool,
         attestation_path: Path | None,
@@ -269,7 +278,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 from gate.github.collect import collector_from_env
 
                 collector: Collector = collector_from_env(config_path)
-                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path)))
+                head = collector.head_commit()
+                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path), head))
             decision, policy_input = evaluate_with_input(
                 bundle_path,
                 stage,
@@ -294,9 +304,12 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             write_atomic(output, json.dumps(doc, indent=2, sort_keys=True) + "\n")
         if attestation_path is not None:
             _write_attestation(attestation_path, rec, policy_input, entry, signer)
-        verdict = "allowed" if decision.allow else "denied"
+        if fmt is not None:
+            from gate._cli import emit_report
+
+            emit_report(decision, bundle_path, fmt, None, False, github_collected=use_github)
         click.echo(
-            f"mrm-gate: {verdict} at {decision.stage}; recorded as {ledger_path} "
+            f"mrm-gate: {verdict(decision.allow)} at {decision.stage}; recorded as {ledger_path} "
             f"record {entry.index} ({entry.hash})",
             err=True,
         )
@@ -394,9 +407,9 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         click.echo(f"history of {model_id} in {ledger_path}:")
         click.echo(f"  {'#':>4}  {'version':<10} {'stage':<11} {'verdict':<8} {'decided at':<21}")
         for r in rows:
-            verdict = "allowed" if r["allowed"] else "denied"
             click.echo(
-                f"  {r['index']:>4}  {r['version']:<10} {r['stage']:<11} {verdict:<8} "
+                f"  {r['index']:>4}  {r['version']:<10} {r['stage']:<11} "
+                f"{verdict(r['allowed']):<8} "
                 f"{r['decided_at']:<21} bundle {str(r['bundle_digest'])[7:23]}"
             )
             click.echo(f"        approvals: {'; '.join(r['approvals']) or 'none required'}")
@@ -474,7 +487,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         engine = LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
         result = run_replay(rec, policy_input, engine, source.revision())
         click.echo(f"replaying {where}: {rec['model']['id']} {rec['model']['version']}")
-        click.echo(f"  stage {rec['stage']}, recorded as {'allowed' if rec['allow'] else 'denied'}")
+        click.echo(f"  stage {rec['stage']}, recorded as {verdict(rec['allow'])}")
         click.echo(f"  recorded policy revision {result.recorded_revision}")
         click.echo(f"  policy revision at hand  {result.current_revision}")
         if result.recorded_opa != result.current_opa:
@@ -500,7 +513,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if result.same_decision:
             click.echo(
                 "  replayed decision: SAME ("
-                + ("allowed" if result.replayed["allow"] else "denied")
+                + verdict(result.replayed["allow"])
                 + ", compared without decided_at, engine and opa_version)"
             )
         else:
@@ -579,11 +592,25 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         "version and change history.",
     )
     @click.option("--pdf", is_flag=True, help="Also print model-documentation.pdf (Chromium).")
+    @click.option(
+        "--monitoring-history",
+        "history_path",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="Monitoring history (monitor --history) for monitoring-report.html; without it "
+        "the report shows the bundle's latest period.",
+    )
     def docs(
-        bundle_path: Path, decision_path: Path, output: Path, ledger_path: Path | None, pdf: bool
+        bundle_path: Path,
+        decision_path: Path,
+        output: Path,
+        ledger_path: Path | None,
+        pdf: bool,
+        history_path: Path | None,
     ) -> None:
         """Render the documentation pack (Markdown, one self-contained HTML file, PDF)."""
         from gate.audit import docs_pack  # matplotlib and Jinja2: only when rendering
+        from gate.audit.docs_pack import monitoring_report
 
         bundle = load_bundle(bundle_path)
         digest = bundle_digest(bundle)
@@ -591,13 +618,21 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         history = docs_pack.ledger_history(ledger_path) if ledger_path else None
         pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence,
                                     history=history, source=str(bundle_path))  # fmt: skip
-        md, html = docs_pack.to_markdown(pack), docs_pack.to_html(pack)
+        periods = (monitoring_report.read_history(history_path) if history_path
+                   else monitoring_report.from_bundle(bundle, decision))  # fmt: skip
+        files = {
+            "model-documentation.md": docs_pack.to_markdown(pack),
+            "model-documentation.html": docs_pack.to_html(pack),
+        }
+        if periods:
+            report = monitoring_report.build_report(bundle, periods)
+            files["monitoring-report.html"] = docs_pack.to_html(report)
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} exists and is not a directory")
-        written = [output / "model-documentation.md", output / "model-documentation.html"]
-        write_atomic(written[0], md)
-        write_atomic(written[1], html)
+        written = [output / name for name in files]
+        for path, body in zip(written, files.values(), strict=True):
+            write_atomic(path, body)
         if pdf:
             written.append(output / "model-documentation.pdf")
-            docs_pack.to_pdf(written[1], written[2])
+            docs_pack.to_pdf(output / "model-documentation.html", written[-1])
         click.echo(f"wrote {', '.join(map(str, written))} (bundle {digest})")

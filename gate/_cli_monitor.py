@@ -40,6 +40,20 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     help="Where to write the bundle with monitoring.latest filled (atomically).",
 )
 @click.option("--report", "report_path", type=_PATH, default=None, help="Full figures as JSON.")
+@click.option(
+    "--history",
+    "history_path",
+    type=_PATH,
+    default=None,
+    help="The model's monitoring history (JSON Lines): this period is added to it.",
+)
+@click.option(
+    "--report-html",
+    "report_html",
+    type=_PATH,
+    default=None,
+    help="Write the monitoring report (HTML) over every period in --history.",
+)
 @click.option("--baseline-id", default=None, help="Name of the baseline (default: file stem).")
 @click.option("--period-start", default=None, help="First day of the period (YYYY-MM-DD).")
 @click.option("--period-end", default=None, help="Last day of the period (YYYY-MM-DD).")
@@ -81,6 +95,14 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_STEP_SUMMARY).",
 )
 @click.option("--fail-on-warn", is_flag=True, help="Exit 1 on warn as well as on alert.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["summary", "table", "markdown", "json", "sarif", "junit", "github"]),
+    default="summary",
+    show_default=True,
+    help="summary: the monitoring figures; the others: the decision, as for `check`.",
+)
 @click.option("--policy", type=click.Path(path_type=Path), default=None, help="Policy dir/bundle.")
 @click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path))
 @click.option("--opa-bin", default=None, help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa).")
@@ -91,6 +113,8 @@ def monitor(
     outcomes_path: Path | None,
     output_path: Path,
     report_path: Path | None,
+    history_path: Path | None,
+    report_html: Path | None,
     baseline_id: str | None,
     period_start: str | None,
     period_end: str | None,
@@ -103,6 +127,7 @@ def monitor(
     timeout: float,
     use_github: bool,
     fail_on_warn: bool,
+    fmt: str,
     policy: Path | None,
     data_files: tuple[Path, ...],
     opa_bin: str | None,
@@ -173,9 +198,19 @@ def monitor(
             "decision": decision.to_dict(),
         }
         write_atomic(report_path, json.dumps(report, indent=2, allow_nan=False) + "\n")
+    if history_path is not None or report_html is not None:
+        from gate.audit.docs_pack import monitoring_report
+
+        monitoring_report.write(history_path, report_html, new_bundle, result.latest,
+                                decision.to_dict(), verdict)  # fmt: skip
 
     summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
-    click.echo(summary, nl=False)
+    if fmt == "summary":
+        click.echo(summary, nl=False)
+    else:
+        from gate._cli import emit_report
+
+        emit_report(decision, output_path, fmt, None, False, github_collected=use_github)
     if use_github:
         _publish(plan.model_id, summary, decision)
     click.echo(f"mrm-gate: monitoring {verdict}; bundle written to {output_path}", err=True)

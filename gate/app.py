@@ -9,19 +9,25 @@ engine, and :func:`decide` turns OPA's answer into a checked :class:`Decision`. 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from gate.decision import Decision, decision_from_policy
 from gate.engine.interface import EngineResult, PolicyEngine
 from gate.policy import PolicySource, default_policy_dir
 from gate.policy_input import build_input
 
-# A collector is handed the bundle digest and returns the pull-request context and the
-# approvals it gathered itself (GitHub API, git, CI); see gate.github.
-Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+
+class Collector(Protocol):
+    """Gathers, itself (GitHub API, git, CI), the pull request a run judges and its
+    approvals; see gate.github.collect.GitHubCollector."""
+
+    def head_commit(self) -> str | None:
+        """The commit the run judges, which the bundle digest binds (None: no PR)."""
+
+    def __call__(self, digest: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The pull-request context and the approvals, judged against ``digest``."""
 
 
 def policy_source(policy: Path | None, data_files: tuple[Path, ...] = ()) -> PolicySource:
@@ -92,7 +98,11 @@ def policy_input_for(
     """The policy input of a loaded bundle; approvals only ever come from a collector."""
     from gate.evidence import bundle_digest
 
-    digest = bundle_digest(bundle)
+    if collector is not None:
+        head = collector.head_commit()
+    else:
+        head = (pull_request or {}).get("head_sha")
+    digest = bundle_digest(bundle, head)
     if collector is not None:
         pull_request, approvals = collector(digest)
     return build_input(

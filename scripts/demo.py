@@ -284,9 +284,10 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
                 f"{sorted(waived(approved))}"
             )
 
-        say("9. render the model documentation from the bundle and the decision")
+        say("9. render the model documentation (HTML, PDF) and the monitoring report")
         proc = gate(repo, "docs", "--bundle", str(reproduced), "--decision", str(approved_json),
-                    "--output", str(docs))  # fmt: skip
+                    "--ledger", str(ledger), "--pdf", "--output", str(docs))  # fmt: skip
+        print(proc.stdout.rstrip())
         if proc.returncode != 0:
             problems.append(f"docs: exit {proc.returncode}: {proc.stderr.strip()}")
 

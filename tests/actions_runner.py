@@ -384,6 +384,15 @@ class Runner:
         self.cache_dir = home / "cache"
         self.tool_cache = home / "toolcache"
         self.runs = 0
+        # The runner machine's clock (RFC 3339), set by the test before a run: every step
+        # runs under Debian's faketime starting at that instant. None: the real clock.
+        self.clock: str | None = None
+
+    def seed_cache(self, key: str, paths: list[Path]) -> None:
+        """What an earlier run saved with actions/cache under ``key``."""
+        slot = self.cache_dir / hashlib.sha256(key.encode()).hexdigest()
+        for index, path in enumerate(paths):
+            shutil.copytree(path, slot / str(index), symlinks=True)
 
     # -- a run -----------------------------------------------------------------------------
 
@@ -563,6 +572,9 @@ class Runner:
         script_path = files["GITHUB_OUTPUT"].parent / "script.sh"
         script_path.write_text(script, "utf-8")
         env = {**job.process_env(scope, step_env), **{k: str(v) for k, v in files.items()}}
+        if self.clock is not None:
+            command = [*self._faketime(), *command]
+            env["TZ"] = "UTC"
         proc = subprocess.run(
             [*command, str(script_path)],
             cwd=workdir,
@@ -575,6 +587,15 @@ class Runner:
         record.log = proc.stdout + proc.stderr
         record.outcome = "success" if proc.returncode == 0 else "failure"
         self._apply_file_commands(job, files, record)
+
+    def _faketime(self) -> list[str]:
+        if shutil.which("faketime") is None:
+            raise RuntimeError(
+                "the runner's clock needs Debian's faketime: scripts/install-system-tools.sh "
+                "faketime (make setup installs it)"
+            )
+        assert self.clock is not None
+        return ["faketime", self.clock.replace("T", " ").removesuffix("Z")]
 
     def _apply_file_commands(self, job: _Job, files: dict[str, Path], record: StepRun) -> None:
         record.outputs.update(parse_file_command(files["GITHUB_OUTPUT"]))
@@ -699,6 +720,21 @@ class Runner:
                 text=True,
                 check=True,
             ).stdout.strip()
+            # Like the hosted Python 3.12: no setuptools of its own (3.11's ensurepip adds
+            # an old one); the build backend is the tests' (see PIP_NO_BUILD_ISOLATION).
+            subprocess.run(
+                [
+                    str(target / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "uninstall",
+                    "-q",
+                    "-y",
+                    "setuptools",
+                ],
+                capture_output=True,
+                check=True,
+            )
             Path(site, "tests-dependencies.pth").write_text(
                 sysconfig.get_paths()["purelib"] + "\n", "utf-8"
             )

@@ -199,3 +199,11 @@ def test_expression_semantics(expression: str, expected: Any) -> None:
 def test_expressions_outside_the_subset_are_refused(expression: str) -> None:
     with pytest.raises(UnsupportedExpression):
         Evaluator({"github": {}}, lambda _: True).evaluate(expression)
+
+
+def test_steps_run_at_the_runner_clock(runner: Runner) -> None:
+    runner.clock = "2031-02-03T04:05:06Z"
+    dispatch = {"ref": "refs/heads/main", "sender": {"login": "kim"}}
+    run = runner.run(".github/workflows/clock.yml", "workflow_dispatch", dispatch)
+    assert run is not None
+    assert run.job().step("date").outputs == {"today": "2031-02-03T04"}

@@ -122,3 +122,31 @@ def test_the_installed_gate_checks_an_example_bundle(
     )
     assert proc.returncode == exit_code, proc.stdout + proc.stderr
     assert verdict in proc.stdout
+
+
+def test_every_runtime_dependency_is_pinned_for_the_action() -> None:
+    """action.yml installs with constraints.txt: a dependency missing there is unpinned."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pins = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "constraints.txt").read_text("utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    seen: set[str] = set()
+    visited: set[tuple[str, frozenset[str]]] = set()
+    todo = [(Requirement(r), frozenset[str]()) for r in metadata.requires("mrm-gate") or []]
+    while todo:
+        req, extras = todo.pop()
+        name = req.name.lower().replace("_", "-")
+        wanted = req.marker is None or any(
+            req.marker.evaluate({"extra": extra}) for extra in ("", *extras)
+        )
+        if not wanted or (name, frozenset(req.extras)) in visited:
+            continue
+        visited.add((name, frozenset(req.extras)))
+        seen.add(name)
+        todo += [(Requirement(r), frozenset(req.extras)) for r in metadata.requires(req.name) or []]
+    assert sorted(seen - pins) == []

@@ -105,7 +105,7 @@ class InputFacts:
             stage=value.get("stage"),
             now=context.get("now"),
             context_bundle_digest=context.get("bundle_digest"),
-            bundle_digest=bundle_digest(bundle) if bundle else None,
+            bundle_digest=bundle_digest(bundle, _judged_head(context)) if bundle else None,
             model=(model.get("id"), model.get("version")),
             artifact_digest=artifact.get("digest") if isinstance(artifact, dict) else None,
             problems=tuple(problems),
@@ -364,3 +364,10 @@ def evaluate_with_input(
         approvals=approvals,
     )
     return done.decision, CanonicalInput.of(done.policy_input)
+
+
+def _judged_head(context: dict[str, Any]) -> str | None:
+    """The head commit a recorded input's digest binds: its pull request's head."""
+    pull_request = context.get("pull_request")
+    head = pull_request.get("head_sha") if isinstance(pull_request, dict) else None
+    return head if isinstance(head, str) else None

@@ -170,7 +170,18 @@ def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
                 f"GitHub API error while {what}: HTTP {exc.status}"
                 + (f" ({detail})" if detail else "")
             ),
-            hint=_hint_for(exc.status),
+            hint=_hint_for(exc.status, detail),
+        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # A 200 with garbage, truncated JSON, an object missing what GitHub always sends:
+        # nothing read from such an answer can be trusted.
+        raise ReportingError(
+            settings.scrub(
+                f"GitHub answered something the gate cannot read while {what} "
+                f"({type(exc).__name__})"
+            ),
+            hint="re-run the job; if it persists, check GITHUB_API_URL "
+            f"({settings.api_url}) points at the GitHub API and not at a proxy or a page",
         ) from None
     except requests.RequestException as exc:
         raise ReportingError(
@@ -179,9 +190,16 @@ def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
         ) from None
 
 
-def _hint_for(status: int) -> str:
+def _hint_for(status: int, detail: str = "") -> str:
     if status == 401:
         return "the token is invalid or expired"
+    if status == 403 and detail.startswith("Resource not accessible"):
+        return (
+            "the token may not read this: the workflow GITHUB_TOKEN has no Administration "
+            "or organisation Members permission and a fork's token is read-only; pass a "
+            "GitHub App installation token with Administration: read, Members: read, "
+            "Checks: write, Pull requests: read, Issues: write (docs/github.md, Tokens)"
+        )
     if status in (403, 404):
         return (
             "the token lacks a permission the gate needs (pull-requests: write, "

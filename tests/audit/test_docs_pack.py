@@ -8,15 +8,22 @@ import re
 import shutil
 import subprocess
 import tempfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
-from audit_support import BUNDLES, make_record, run_cli
+from audit_support import BUNDLES, make_pair, make_record, run_cli
+from pypdf import PdfReader
+from sklearn.metrics import roc_auc_score
 
 from conftest import asset, load_asset
 from gate.audit import docs_pack
+from gate.audit.docs_pack import monitoring_report
+from gate.audit.ledger import Ledger
+from gate.audit.record import standalone
 from gate.engine.toolchain import OpaBinary
 from gate.errors import UsageError
 from gate.evidence import bundle_digest
@@ -266,3 +273,252 @@ def test_html_pack_renders_in_headless_chromium(
     keep = Path(tempfile.gettempdir()) / "mrm-gate-docs-screenshots"
     keep.mkdir(exist_ok=True)
     shutil.copy(shot, keep / shot.name)
+
+
+# --------------------------------------------------------------------------- document
+
+
+def _with_sample(seed: int = 7) -> dict[str, Any]:
+    """The credit bundle with a scored validation sample: 600 records, scores that separate
+    the classes, age bands that match the bundle's segments (62+ kept small on purpose)."""
+    rng = np.random.default_rng(seed)
+    bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
+    labels = (rng.random(600) < 0.2).astype(int)
+    scores = np.clip(rng.normal(0.2 + 0.3 * labels, 0.12), 0.001, 0.999).round(6)
+    bands = np.array(["25-61"] * 600, dtype=object)
+    bands[:150] = "18-24"
+    bands[150:190] = "62+"
+    bundle["validation"]["score_sample"] = {
+        "scores": scores.tolist(),
+        "labels": labels.tolist(),
+        "segments": {"age_band": bands.tolist()},
+    }
+    for seg in bundle["validation"]["metrics"]["segments"]:
+        if seg["segment"] == "62+":
+            seg["n"] = 40
+    return bundle
+
+
+def _decision_for(bundle: dict[str, Any], records: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    decision = copy.deepcopy(records["credit-complete.json"]["decision"])
+    decision["bundle_digest"] = bundle_digest(bundle)
+    return decision
+
+
+def _cells(html: str) -> list[list[str]]:
+    """The text of every table row, cell by cell."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+    cell = r"<t[dh][^>]*>(.*?)</t[dh]>"
+    return [[unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(cell, r)] for r in rows]
+
+
+def test_intervals_are_computed_from_the_validation_sample(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    bundle = _with_sample()
+    sample = bundle["validation"]["score_sample"]
+    pack = docs_pack.build_pack(bundle, _decision_for(bundle, records), bundle_digest(bundle))
+    html = docs_pack.to_html(pack)
+    # The AUC of the sample by an independent implementation (scikit-learn).
+    auc = roc_auc_score(sample["labels"], sample["scores"])
+    overall = next(r for r in _cells(html) if r and r[0] == "auc")
+    assert overall[2].startswith(f"{auc:.3f} (") and "DeLong" in overall[2]
+    assert "DeLong" in html and "Wilson" in html
+    events = sum(sample["labels"])
+    assert f"{events} of 600" in html
+    young = next(r for r in _cells(html) if r[:2] == ["age_band", "18-24"])
+    young_labels = sample["labels"][:150]
+    assert young[-2].startswith(f"{sum(young_labels)}/150: ")
+    band_auc = roc_auc_score(young_labels, sample["scores"][:150])
+    assert young[-3].startswith(f"{band_auc:.3f} (")
+    old = next(r for r in _cells(html) if r[:2] == ["age_band", "62+"])
+    assert old[-1] == "SMALL: read with care"
+    assert young[-1] == "-"
+    reported = bundle["validation"]["metrics"]["overall"]["auc"]
+    assert f"{auc:.3f} from the sample, {reported:g} reported" in html
+    others = next(r for r in _cells(html) if r[:2] == ["channel", "online"])
+    assert others[-3:-1] == ["no sample", "no sample"]
+
+
+def test_pack_draws_the_validators_charts(records: dict[str, dict[str, Any]]) -> None:
+    bundle = _with_sample()
+    pack = docs_pack.build_pack(bundle, _decision_for(bundle, records), bundle_digest(bundle))
+    html = docs_pack.to_html(pack)
+    figures = re.findall(r"<figure>(.*?)</figure>", html, flags=re.S)
+    captions = [re.search(r"<figcaption>(.*?)</figcaption>", f).group(1) for f in figures]  # type: ignore[union-attr]
+    for wanted in ("ROC curve", "Calibration by decile", "Score distributions of goods and bads",
+                   "AUC by segment with DeLong 95% intervals", "PSI by score bin"):  # fmt: skip
+        matching = [f for f, c in zip(figures, captions, strict=True) if c.startswith(wanted)]
+        assert matching, wanted
+        assert "<svg" in matching[0] and "<path" in matching[0], wanted
+    # Text in the charts stays text (axis labels can be read and searched).
+    assert "false positive rate" in html and "mean predicted probability" in html
+    # The calibration table has ten deciles of 60 records.
+    deciles = [r for r in _cells(html) if len(r) == 5 and r[0].isdigit() and r[1] == "60"]
+    assert len(deciles) == 10
+
+
+def test_without_a_sample_the_pack_says_what_it_cannot_compute(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    html = docs_pack.to_html(_pack("credit-complete.json", records["credit-complete.json"]))
+    assert "No validation sample (validation.score_sample) in this bundle" in html
+    assert "ROC curve" not in html
+
+
+def test_ragged_sample_is_refused_with_its_json_path(
+    tmp_path: Path, records: dict[str, dict[str, Any]]
+) -> None:
+    bundle = _with_sample()
+    bundle["validation"]["score_sample"]["labels"].pop()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle))
+    rec = tmp_path / "decision.json"
+    rec.write_text(json.dumps(_decision_for(bundle, records)))
+    out = run_cli("docs", "--bundle", str(path), "--decision", str(rec), "--output",
+                  str(tmp_path / "p"))  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    assert "$.validation.score_sample.labels" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_document_control_names_approvers_with_role_date_and_digest(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    record = records["credit-complete.json"]
+    html = docs_pack.to_html(_pack("credit-complete.json", record))
+    parsed = _parse(html)
+    assert list(parsed.text)[0] == "control"
+    rows = _cells(html)
+    digest = record["bundle_digest"]
+    for req in record["approvals"]:
+        for given in req["evidence"]:
+            row = next(r for r in rows if r[:2] == [given["login"], req["role"]])
+            assert row[2] == given["at"] and digest in row[4]
+    validator = next(r for r in rows if r[:2] == ["vera-validator", "independent validator"])
+    assert validator[2] == "2026-10-20T16:00:00Z"
+    assert "Document version" in parsed.text["control"]
+
+
+def test_approvals_dated_before_the_commit_are_flagged(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    record = copy.deepcopy(records["credit-complete.json"])
+    first = record["approvals"][0]["evidence"][0]
+    first["at"] = "2026-06-01T09:00:00Z"  # the change's first commit is 2026-06-03
+    html = docs_pack.to_html(_pack("credit-complete.json", record))
+    warning = re.search(r'<p class="warning">Dates out of order: (.*?)</p>', html)
+    assert warning is not None
+    assert f"{first['login']}" in warning.group(1) and "before the first commit" in warning.group(1)
+
+
+def test_hyperparameter_grids_are_readable(records: dict[str, dict[str, Any]]) -> None:
+    bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
+    bundle["model_design"]["hyperparameters"] = {"lda_grid_C": [0.5, 0.1, 0.05], "penalty": "l2"}
+    pack = docs_pack.build_pack(bundle, _decision_for(bundle, records), bundle_digest(bundle))
+    rows = _cells(docs_pack.to_html(pack))
+    assert ["lda_grid_C", "grid searched: 0.5, 0.1, 0.05"] in rows
+    assert ["penalty", "l2"] in rows
+
+
+def test_sections_name_their_evidence_and_the_controls_that_read_it(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    bundle = load_asset("bundles", "credit-complete.json")
+    html = docs_pack.to_html(_pack("credit-complete.json", records["credit-complete.json"]))
+    validation = re.search(r'<section id="validation">.*?<div class="basis">(.*?)</div>', html,
+                           flags=re.S)  # fmt: skip
+    assert validation is not None
+    source = next(s for s in bundle["provenance"]["sources"] if s.get("section") == "validation")
+    assert source["path"] in validation.group(1) and source["sha256"] in validation.group(1)
+    assert "SR 11-7" in validation.group(1)
+    statuses = {
+        c["id"]: c["status"] for c in records["credit-complete.json"]["decision"]["controls"]
+    }
+    assert f"SR117-VAL-01 ({statuses['SR117-VAL-01'].replace('_', ' ')})" in validation.group(1)
+
+
+def test_ledger_gives_the_version_and_the_change_history(
+    tmp_path: Path, opa: OpaBinary, policies: PolicySource
+) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    book = Ledger(ledger)
+    merge_rec, merge_input = make_pair(opa, policies, "credit-complete.json", "merge")
+    prod_rec, prod_input = make_pair(opa, policies, "credit-complete.json", "production")
+    book.append(merge_rec, merge_input)
+    book.append(prod_rec, prod_input)
+    rec = tmp_path / "record.json"
+    rec.write_text(json.dumps(standalone(prod_rec, prod_input)))
+    out = run_cli("docs", "--bundle", str(asset("bundles", "credit-complete.json")),
+                  "--decision", str(rec), "--ledger", str(ledger),
+                  "--output", str(tmp_path / "p"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "p" / "model-documentation.html").read_text()
+    rows = _cells(html)
+    assert ["Document version", "3.0.0-2"] in rows
+    history = [r for r in rows if r and r[0] in ("0", "this document")]
+    assert [r[0] for r in history] == ["0", "this document"]
+    assert history[0][2] == "merge" and history[1][2] == "production"
+    assert "stage merge -> production" in history[1][4]
+
+
+@pytest.mark.browser
+def test_pdf_pack_reads_like_the_html(tmp_path: Path, records: dict[str, dict[str, Any]]) -> None:
+    _chromium()
+    bundle = _with_sample()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle))
+    rec = tmp_path / "decision.json"
+    rec.write_text(json.dumps(_decision_for(bundle, records)))
+    out = run_cli("docs", "--bundle", str(path), "--decision", str(rec), "--pdf",
+                  "--output", str(tmp_path / "pack"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    pdf = PdfReader(tmp_path / "pack" / "model-documentation.pdf")
+    # One page for document control, one a section in print, long tables and charts spill.
+    assert 10 <= len(pdf.pages) <= 60, len(pdf.pages)
+    words = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    for wanted in ("Document control", "Reviewers and approvers", "Validation summary",
+                   "DeLong", "Wilson", "EU AI Act Annex IV", "Compliance matrix",
+                   bundle_digest(bundle)):  # fmt: skip
+        assert wanted in words, wanted
+    # The charts are in the PDF as drawings with their text: axis labels of the ROC and of
+    # the calibration chart, the legend of the score distributions.
+    for label in ("false positive rate", "mean predicted probability", "goods (n="):
+        assert label in words, label
+    first = " ".join((pdf.pages[0].extract_text() or "").split())
+    assert "Document control" in first and "Document version" in first
+    assert "Identification and decision" not in first  # the print stylesheet breaks pages
+
+
+def test_docs_writes_the_monitoring_report_of_the_latest_period(
+    tmp_path: Path, records: dict[str, dict[str, Any]]
+) -> None:
+    rec = tmp_path / "record.json"
+    rec.write_text(json.dumps(records["credit-complete.json"]))
+    bundle = load_asset("bundles", "credit-complete.json")
+    out = run_cli("docs", "--bundle", str(asset("bundles", "credit-complete.json")),
+                  "--decision", str(rec), "--output", str(tmp_path / "p"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "p" / "monitoring-report.html").read_text()
+    assert "Monitoring report:" in html and "1 period(s)" in html
+    (row,) = [r for r in _cells(html) if r and r[0] == "2026-10-01 to 2026-10-31"]
+    assert row[3] == f"{bundle['monitoring']['latest']['psi_score']:g}"
+    assert row[6] == f"{bundle['monitoring']['latest']['metrics']['auc']:g}"
+    assert "<svg" in html
+
+
+def test_monitoring_report_of_the_bundle_shows_a_waived_control_and_an_undated_period(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
+    del bundle["monitoring"]["latest"]["period"]  # a sample without dates has no period
+    decision = _decision_for(bundle, records)
+    waiver = {"control_id": "MON-PSI-01", "msg": "no monitoring period", "evidence_path": "$"}
+    decision["waived"] = [waiver]
+    periods = monitoring_report.from_bundle(bundle, decision)
+    assert [p["outcome"] for p in periods] == ["waived"]
+    html = docs_pack.to_html(monitoring_report.build_report(bundle, periods))
+    (row,) = [r for r in _cells(html) if r and r[0].startswith("computed ")]
+    assert row[0] == "computed 2026-11-05 (no period)"
+    assert row[2] == "WAIVED" and row[9] == "waived: MON-PSI-01"

@@ -3,7 +3,8 @@
 Scores the holdout sample with its own implementation of the artefact format (not the
 developer's code), recomputes the metrics overall and by segment, binds the result to the
 sha256 of the artefact it evaluated, and merges the validator's review record
-(review.yml). Writes OUT/validation.json, which fills the bundle's `validation` section.
+(review.yml). Writes OUT/validation.json, which fills the bundle's `validation` section, with the
+scored sample (score_sample) the documentation pack draws its intervals and charts from.
 
     python examples/credit-scorecard/validation/validate.py [--out DIR]
 """
@@ -79,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     validation = review | {
         "artifact_digest": "sha256:" + hashlib.sha256(raw).hexdigest(),
         "metrics": {"overall": measure(y, p), "segments": segments},
+        # The scored sample itself (a few hundred rows): the documentation pack computes
+        # intervals, ROC, calibration and score distributions from it rather than copying.
+        "score_sample": {
+            "scores": [round(float(v), 6) for v in p],
+            "labels": [int(v) for v in y],
+            "segments": {attr: [str(v) for v in values] for attr, values in segments_by.items()},
+        },
     }
     text = json.dumps(validation, sort_keys=True, indent=1) + "\n"
     (args.out / "validation.json").write_text(text)

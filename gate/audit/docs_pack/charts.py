@@ -199,6 +199,7 @@ def trend(
     *,
     baseline: float | None = None,
     bands: tuple[tuple[str, float, str], ...] = (),
+    alerts: list[int] | None = None,
 ) -> str:
     """Values per period against the validation baseline and the plan's bands."""
     x = np.arange(len(periods))
@@ -210,6 +211,8 @@ def trend(
             ax.axhline(baseline, color=GREY, linestyle=":", label=f"validation {baseline:g}")
         for label, value, colour in bands:
             ax.axhline(value, color=colour, linestyle="--", label=f"{label} {value:g}")
-        ax.set_xticks(x, periods, rotation=30)
+        for i in alerts or []:
+            ax.axvspan(i - 0.4, i + 0.4, color=RED, alpha=0.12)
+        ax.set_xticks(x, periods, rotation=30, ha="right")
         ax.legend(fontsize=7)
         return _svg(fig, title)

@@ -140,6 +140,11 @@ def _history(decision: dict[str, Any], history: list[tuple[int, dict[str, Any]]]
     )
 
 
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The ledger's record of this very decision (the pack's own decision is not history)."""
+    return all(a.get(k) == b.get(k) for k in ("bundle_digest", "decided_at", "stage", "allow"))
+
+
 def document_control(
     bundle: dict[str, Any],
     decision: dict[str, Any],
@@ -150,11 +155,7 @@ def document_control(
     earlier = [
         (i, d)
         for i, d in history or []
-        if d.get("model_id") == decision.get("model_id")
-        and not (
-            d.get("bundle_digest") == decision.get("bundle_digest")
-            and d.get("decided_at") == decision.get("decided_at")
-        )
+        if d.get("model_id") == decision.get("model_id") and not _same(d, decision)
     ]
     version = f"{text(get(bundle, 'model.version'))}-{len(earlier) + 1}"
     people = signatories(bundle, decision, evidence)

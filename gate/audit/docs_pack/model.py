@@ -81,6 +81,7 @@ class Pack:
     bundle_digest: str
     sections: list[Section]
     version: str = ""
+    kind: str = "Model documentation"
 
 
 def get(doc: Any, path: str) -> Any:

@@ -29,6 +29,8 @@ from gate.audit.docs_pack.model import (
 from gate.errors import EvidenceError, Problem
 
 SAMPLE = "validation.score_sample"
+# Rounding of a reported AUC; a larger gap means the sample is not the one measured.
+AGREEMENT = 0.005
 METHODS = (
     "Intervals are 95%: DeLong's method for the AUC (from the validation sample's scores), "
     "Wilson score intervals for event rates. A segment is flagged small when it has fewer "
@@ -84,6 +86,17 @@ def _overall(bundle: dict[str, Any], sample: Sample | None) -> list[Block]:
             shown = f"{ci.estimate:.3f} ({ci.lower:.3f} to {ci.upper:.3f}, DeLong)"
         rows.append([metric, text(value), shown if sample is not None else MISSING])
     blocks: list[Block] = []
+    if sample is not None and "auc" in overall:
+        recomputed = stats.delong(sample.scores, sample.labels).estimate
+        if abs(recomputed - overall["auc"]) > AGREEMENT:
+            blocks.append(
+                Paragraph(
+                    f"The validation sample does not reproduce the reported AUC: "
+                    f"{recomputed:.3f} from the sample, {overall['auc']:g} reported. The intervals "
+                    "below describe the sample, not necessarily the reported figures.",
+                    warning=True,
+                )
+            )
     if sample is not None:
         events, n = int(sample.labels.sum()), len(sample.labels)
         rate = stats.wilson(events, n)

@@ -1,0 +1,214 @@
+"""The approval flow end to end through the tests' Actions runner, with the real action.yml
+and the real examples/workflows: each run gets the event, payload and environment GitHub
+gives it, and each approver's comment starts a run of its own.
+
+PR opened (denied, approvals listed) -> each approver comments (an issue_comment run each)
+-> allowed, the same digest throughout -> a new commit: stale, denied -> re-approved ->
+allowed -> merged -> the deploy workflow on the merge commit -> allowed with that PR's
+approvals.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from actions_runner import GitHubRepo, JobRun, Runner
+from github_server import GitHubServer
+
+from conftest import NOW, ROOT
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "examples"))
+from example_repo import (  # noqa: E402
+    BRANCH,
+    PR,
+    REPOSITORIES,
+    approvals_needed,
+    git,
+    make_repo,
+    seed_pull_request,
+)
+
+EXAMPLE = "examples/credit-scorecard"
+OWNER, NAME, AUTHOR = REPOSITORIES[EXAMPLE]
+ACTION = "acme-bank/mrm-gate@v1"
+NOT_THE_ACTION = shutil.ignore_patterns(
+    ".git", ".venv", ".tools", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "out"
+)
+
+
+def model_repository(dest: Path) -> GitHubRepo:
+    """The example as a PR against a `main` that holds the gate's workflows, the config
+    with the roles and the policies (what a pull request is judged by)."""
+    dest.mkdir()
+    make_repo(dest, EXAMPLE, NOW)
+    git(dest, "checkout", "-q", "main")
+    for workflow in ("pr-gate.yml", "deploy-gate.yml"):
+        target = dest / ".github" / "workflows" / workflow
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "examples" / "workflows" / workflow, target)
+    shutil.copy(ROOT / EXAMPLE / ".mrm-gate.yml", dest / ".mrm-gate.yml")
+    shutil.copytree(ROOT / "policies", dest / "policies")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "the model gate")
+    git(dest, "checkout", "-q", BRANCH)
+    git(dest, "rebase", "-q", "main")
+    return GitHubRepo(dest, f"{OWNER}/{NAME}")
+
+
+def repository_json() -> dict[str, Any]:
+    return {
+        "name": NAME,
+        "full_name": f"{OWNER}/{NAME}",
+        "owner": {"login": OWNER},
+        "default_branch": "main",
+    }
+
+
+def pull_request_event(action: str, head: str, sender: str = AUTHOR) -> dict[str, Any]:
+    return {
+        "action": action,
+        "number": PR,
+        "pull_request": {
+            "number": PR,
+            "state": "open",
+            "user": {"login": AUTHOR},
+            "head": {"sha": head, "ref": BRANCH, "repo": repository_json()},
+            "base": {"ref": "main", "repo": repository_json()},
+            "merged": False,
+            "merge_commit_sha": None,
+        },
+        "repository": repository_json(),
+        "sender": {"login": sender},
+    }
+
+
+def comment_event(comment: dict[str, Any]) -> dict[str, Any]:
+    html = f"https://github.com/{OWNER}/{NAME}/pull/{PR}"
+    return {
+        "action": "created",
+        "issue": {
+            "number": PR,
+            "user": {"login": AUTHOR},
+            "pull_request": {"url": f"{html}.json", "html_url": html},
+        },
+        "comment": {
+            "id": comment["id"],
+            "body": comment["body"],
+            "user": {"login": comment["login"]},
+            "created_at": comment["created_at"],
+            "updated_at": comment["updated_at"],
+        },
+        "repository": repository_json(),
+        "sender": {"login": comment["login"]},
+    }
+
+
+def push_event(before: str, after: str, sender: str) -> dict[str, Any]:
+    return {
+        "ref": "refs/heads/main",
+        "before": before,
+        "after": after,
+        "head_commit": {"id": after, "message": f"Merge pull request #{PR}"},
+        "repository": repository_json(),
+        "sender": {"login": sender},
+    }
+
+
+class Story:
+    def __init__(self, gh: GitHubServer, repo: GitHubRepo, runner: Runner) -> None:
+        self.gh, self.repo, self.runner = gh, repo, runner
+
+    def run(self, workflow: str, event: str, payload: dict[str, Any]) -> JobRun:
+        # The runner machine's clock: after everything the server has stamped so far.
+        self.runner.clock = max(NOW, self.gh.tick())
+        run = self.runner.run(f".github/workflows/{workflow}", event, payload)
+        assert run is not None, f"{workflow} did not start for {event}"
+        job = run.job("gate")
+        assert job.conclusion != "skipped", f"{workflow} skipped its gate job for {event}"
+        return job
+
+    def head(self) -> str:
+        return git(self.repo.path, "rev-parse", BRANCH)
+
+    def pull_request(self, action: str) -> JobRun:
+        self.repo.update_pull_refs(PR, self.head(), "main")
+        return self.run("pr-gate.yml", "pull_request", pull_request_event(action, self.head()))
+
+
+def decision_of(job: JobRun) -> dict[str, Any]:
+    gate = job.step("mrm-gate")
+    check = job.step("check")
+    assert check.outcome == "success", job.log
+    document: dict[str, Any] = json.loads(Path(check.outputs["decision-file"]).read_text())
+    assert gate.outputs["decision"] == ("allowed" if document["allow"] else "denied"), job.log
+    assert gate.outputs["bundle-digest"] == document["bundle_digest"]
+    return document
+
+
+@pytest.fixture(scope="module")
+def action_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the runner downloads for `uses: acme-bank/mrm-gate@v1`: the Action's files."""
+    dest = tmp_path_factory.mktemp("action") / "mrm-gate"
+    shutil.copytree(ROOT, dest, symlinks=True, ignore=NOT_THE_ACTION)
+    return dest
+
+
+@contextmanager
+def story_on_github(tmp_path: Path, action_copy: Path) -> Iterator[Story]:
+    """The example's PR on the local GitHub server and a runner for its repository."""
+    repo = model_repository(tmp_path / "origin")
+    with GitHubServer.running(owner=OWNER, repo=NAME) as gh:
+        seed_pull_request(gh, repo.path, AUTHOR)
+        runner = Runner(
+            repo,
+            tmp_path / "runner",
+            api_url=gh.url,
+            token=gh.token,
+            secrets={"MRM_GATE_MEMBERSHIP_TOKEN": gh.token},
+            actions={ACTION: action_copy},
+            # The runner image's pip: offline, the dependencies from setup-python's
+            # interpreter (actions_runner.toolcache_python), the build backend as installed.
+            machine_env={
+                "PIP_NO_INDEX": "1",
+                "PIP_NO_BUILD_ISOLATION": "0",
+                "MRM_GATE_GITHUB_PACING": "0",
+            },
+        )
+        # An earlier run built the pinned OPA and saved it with actions/cache.
+        version = (ROOT / "gate" / "OPA_VERSION").read_text().strip()
+        runner.seed_cache(f"mrm-gate-opa-Linux-X64-{version}", [ROOT / ".tools" / "bin"])
+        yield Story(gh, repo, runner)
+
+
+def opened(story: Story) -> dict[str, Any]:
+    """The pull request is opened: denied, with the approvals it waits for listed in the
+    sticky comment and the job summary; the job fails with the gate's exit code."""
+    job = story.pull_request("opened")
+    decision = decision_of(job)
+    assert decision["allow"] is False and job.conclusion == "failure"
+    assert job.step("Verdict").exit_code == 1
+    needed = approvals_needed(decision)
+    assert "validator" in needed
+    [sticky] = [c for c in story.gh.comments_of(PR) if "mrm-gate:sticky" in c["body"]]
+    prefix = decision["bundle_digest"].removeprefix("sha256:")[:16]
+    for role in needed:
+        assert f"/approve {role} {prefix}" in sticky["body"]
+    assert "mrm-gate" in job.summary
+    return decision
+
+
+def test_a_pull_request_opened_runs_the_real_action_and_is_denied_with_instructions(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with story_on_github(tmp_path, action_copy) as story:
+        opened(story)
+        [run] = [r for r in story.gh.check_runs.values() if r["name"].startswith("mrm-gate")]
+        assert run["conclusion"] == "failure"
+        assert run["head_sha"] == story.head()
