@@ -70,19 +70,32 @@ class Evaluation:
     policy_input: dict[str, Any]
 
 
-def decide(engine: PolicyEngine, policy_input: dict[str, Any]) -> Decision:
+def decide(engine: PolicyEngine, policy_input: dict[str, Any], head: str | None = None) -> Decision:
     """Evaluate a built policy input and check the answer strictly."""
-    return _checked(engine.evaluate(policy_input), policy_input)
+    return _checked(engine.evaluate(policy_input), policy_input, head)
 
 
-def _checked(result: EngineResult, policy_input: dict[str, Any]) -> Decision:
+def _checked(
+    result: EngineResult, policy_input: dict[str, Any], head: str | None = None
+) -> Decision:
     context = policy_input["context"]
     return decision_from_policy(
         result,
         stage=policy_input["stage"],
         bundle_digest=context["bundle_digest"],
         decided_at=context["now"],
+        head_commit=head or "",
     )
+
+
+def judged_head(
+    collector: Collector | None, pull_request: dict[str, Any] | None = None
+) -> str | None:
+    """The commit the run judges, which the digest binds: the collector's, else the PR's."""
+    if collector is not None:
+        return collector.head_commit()
+    head = (pull_request or {}).get("head_sha")
+    return head if isinstance(head, str) else None
 
 
 def policy_input_for(
@@ -98,11 +111,7 @@ def policy_input_for(
     """The policy input of a loaded bundle; approvals only ever come from a collector."""
     from gate.evidence import bundle_digest
 
-    if collector is not None:
-        head = collector.head_commit()
-    else:
-        head = (pull_request or {}).get("head_sha")
-    digest = bundle_digest(bundle, head)
+    digest = bundle_digest(bundle, judged_head(collector, pull_request))
     if collector is not None:
         pull_request, approvals = collector(digest)
     return build_input(
@@ -139,7 +148,8 @@ def evaluate(
         pull_request=pull_request,
         approvals=approvals,
     )
-    return Evaluation(decide(engine, policy_input), policy_input)
+    head = judged_head(collector, pull_request)
+    return Evaluation(decide(engine, policy_input, head), policy_input)
 
 
 def evaluate_many(

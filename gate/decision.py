@@ -8,6 +8,7 @@ policy bug cannot open the gate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from gate.errors import EvidenceError, GateError, MalformedDecision, Problem
 STAGES = ("merge", "staging", "production", "monitoring")
 STATUSES = ("pass", "fail", "waived", "not_applicable")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+_SHA = re.compile(r"[0-9a-f]{40}")
 LIST_FIELDS = (
     "violations",
     "warnings",
@@ -143,6 +145,9 @@ class Decision:
     opa_version: str
     decided_at: str
     engine: str
+    # The commit the decision judged (the pull request's head, see docs/github.md); "" when
+    # no pull request was collected. The check run goes on exactly this commit.
+    head_commit: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -154,7 +159,13 @@ class Decision:
 
     @classmethod
     def from_policy(
-        cls, result: EngineResult, *, stage: str, bundle_digest: str, decided_at: str
+        cls,
+        result: EngineResult,
+        *,
+        stage: str,
+        bundle_digest: str,
+        decided_at: str,
+        head_commit: str = "",
     ) -> Decision:
         """The decision OPA returned, checked; anything malformed is an engine fault."""
         raw = result.value
@@ -179,6 +190,7 @@ class Decision:
             opa_version=result.opa_version or str(raw.get("opa_version") or ""),
             decided_at=decided_at,
             engine=result.engine,
+            head_commit=head_commit,
         )
 
     @classmethod
@@ -213,9 +225,13 @@ class Decision:
                 raise error(f"$.{key}", f"'{key}' must be a string")
         if doc["stage"] not in STAGES:
             raise error("$.stage", f"unknown stage {doc['stage']!r}")
+        head = doc.get("head_commit", "")
+        if not isinstance(head, str) or (head and not _SHA.fullmatch(head)):
+            raise error("$.head_commit", "head_commit must be a full lower-case commit id")
         found = check.lists(doc)
         allow = check.verdict(doc, found)
-        return cls._of(allow, found, **{key: doc[key] for key in TEXT_FIELDS})
+        texts = {key: doc[key] for key in TEXT_FIELDS}
+        return cls._of(allow, found, head_commit=head, **texts)
 
     @classmethod
     def _of(cls, allow: bool, found: dict[str, list[dict[str, Any]]], **texts: str) -> Decision:
@@ -245,15 +261,25 @@ class Decision:
             "opa_version": self.opa_version,
             "decided_at": self.decided_at,
             "engine": self.engine,
+            **({"head_commit": self.head_commit} if self.head_commit else {}),
         }
 
 
 def decision_from_policy(
-    result: EngineResult, *, stage: str, bundle_digest: str, decided_at: str
+    result: EngineResult,
+    *,
+    stage: str,
+    bundle_digest: str,
+    decided_at: str,
+    head_commit: str = "",
 ) -> Decision:
     """Check the raw policy value and build a :class:`Decision` from it."""
     return Decision.from_policy(
-        result, stage=stage, bundle_digest=bundle_digest, decided_at=decided_at
+        result,
+        stage=stage,
+        bundle_digest=bundle_digest,
+        decided_at=decided_at,
+        head_commit=head_commit,
     )
 
 
