@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from github_server import GitHubServer, actions_env, standard_pull, write_config
+from github_server import HEAD, GitHubServer, actions_env, standard_pull, write_config
 
 from gate._cli import cli
 
@@ -33,6 +33,7 @@ def written(**change: Any) -> dict[str, Any]:
         "opa_version": "1.22.3",
         "decided_at": "2026-11-30T12:00:00Z",
         "engine": "local",
+        "head_commit": HEAD,
     }
     doc.update(change)
     return doc
@@ -70,6 +71,7 @@ def test_consistent_allowed_decision_is_published(tmp_path: Path) -> None:
         {"controls": []},
         {"stage": "anywhere"},
         {"engine": None},
+        {"head_commit": "HEAD~1"},
     ],
 )
 def test_inconsistent_decision_is_refused_and_nothing_published(
