@@ -151,6 +151,8 @@ def emit_report(
         only_failed=only_failed,
         color=color,
     )
+    for note in context.notes:
+        click.echo(f"mrm-gate: warning: {note}", err=True)
     _emit(render(fmt, decision, context), output)
     if output is not None:
         click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
@@ -349,21 +351,23 @@ def controls(fmt: str, output: Path | None, policy: Path | None, opa_bin: str | 
 @click.option("--opa-bin", default=None, help="OPA binary to report on.")
 @click.option("--policy", type=click.Path(path_type=Path), default=None)
 def version(opa_bin: str | None, policy: Path | None) -> None:
-    """Print the gate, OPA and policy versions."""
-    opa = find_opa(opa_bin)
-    source = _policy_source(policy, ())
-    click.echo(
-        json.dumps(
-            {
-                "mrm_gate": __version__,
-                "opa": opa.version,
-                "opa_path": opa.path,
-                "opa_pinned": pinned_version(),
-                "policy_revision": source.revision(opa),
-            },
-            indent=2,
-        )
-    )
+    """Print the gate, OPA and policy versions (what is known, before failing on the rest)."""
+    known: dict[str, Any] = {"mrm_gate": __version__, "opa_pinned": pinned_version()}
+    failure: GateError | None = None
+    try:
+        opa = find_opa(opa_bin)
+        known.update(opa=opa.version, opa_path=opa.path)
+    except GateError as err:
+        known.update(opa=None, opa_path=None)
+        failure = err
+    try:
+        known["policy_revision"] = _policy_source(policy, ()).revision()
+    except GateError as err:
+        known["policy_revision"] = None
+        failure = failure or err
+    click.echo(json.dumps(known, indent=2))
+    if failure is not None:
+        raise failure
 
 
 # Commands that live in modules of their own, by name. They are imported only when that
