@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import click
 
@@ -163,14 +162,22 @@ def emit_report(
         only_failed=only_failed,
         color=color,
     )
+    for note in context.notes:
+        click.echo(f"mrm-gate: warning: {note}", err=True)
     _emit(render(fmt, decision, context), output)
     if output is not None:
         click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
 
 
-# A collector is handed the bundle digest and returns the pull-request context and the
-# approvals it gathered itself (GitHub API, git, CI); see gate.github.
-Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+class Collector(Protocol):
+    """Gathers, itself (GitHub API, git, CI), the pull request a run judges and its
+    approvals; see gate.github.collect.GitHubCollector."""
+
+    def head_commit(self) -> str | None:
+        """The commit the run judges, which the bundle digest binds (None: no PR)."""
+
+    def __call__(self, digest: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The pull-request context and the approvals, judged against ``digest``."""
 
 
 def evaluate(
@@ -183,7 +190,8 @@ def evaluate(
 ) -> Decision:
     """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
     bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle)
+    head = collector.head_commit() if collector else None
+    digest = bundle_digest(bundle, head)
     pull_request, approvals = collector(digest) if collector else (None, [])
     policy_input = build_input(
         bundle,
@@ -195,7 +203,9 @@ def evaluate(
         approvals=approvals,
     )
     result = engine.evaluate(policy_input)
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+    return decision_from_policy(
+        result, stage=stage, bundle_digest=digest, decided_at=now, head_commit=head or ""
+    )
 
 
 @cli.command()
@@ -311,21 +321,23 @@ def controls(fmt: str, output: Path | None, policy: Path | None, opa_bin: str | 
 @click.option("--opa-bin", default=None, help="OPA binary to report on.")
 @click.option("--policy", type=click.Path(path_type=Path), default=None)
 def version(opa_bin: str | None, policy: Path | None) -> None:
-    """Print the gate, OPA and policy versions."""
-    opa = find_opa(opa_bin)
-    source = _policy_source(policy, ())
-    click.echo(
-        json.dumps(
-            {
-                "mrm_gate": __version__,
-                "opa": opa.version,
-                "opa_path": opa.path,
-                "opa_pinned": pinned_version(),
-                "policy_revision": source.revision(),
-            },
-            indent=2,
-        )
-    )
+    """Print the gate, OPA and policy versions (what is known, before failing on the rest)."""
+    known: dict[str, Any] = {"mrm_gate": __version__, "opa_pinned": pinned_version()}
+    failure: GateError | None = None
+    try:
+        opa = find_opa(opa_bin)
+        known.update(opa=opa.version, opa_path=opa.path)
+    except GateError as err:
+        known.update(opa=None, opa_path=None)
+        failure = err
+    try:
+        known["policy_revision"] = _policy_source(policy, ()).revision()
+    except GateError as err:
+        known["policy_revision"] = None
+        failure = failure or err
+    click.echo(json.dumps(known, indent=2))
+    if failure is not None:
+        raise failure
 
 
 # Commands that live in modules of their own, by name. They are imported only when that

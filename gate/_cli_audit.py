@@ -170,6 +170,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     from gate.evidence import bundle_digest, load_bundle
     from gate.fileio import write_atomic
     from gate.policy import PolicySource
+    from gate.report.text import verdict
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
@@ -205,6 +206,13 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         default=None,
         help="Also write the decision record here (JSON).",
     )
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "markdown", "json", "sarif", "junit", "github"]),
+        default=None,
+        help="Also print the decision on standard output in this format (as `check`).",
+    )
     @_signing_options
     @click.option(
         "--attestation",
@@ -226,6 +234,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         opa_url: str | None,
         timeout: float,
         output: Path | None,
+        fmt: str | None,
         sign_key: Path | None,
         keyless: bool,
         attestation_path: Path | None,
@@ -277,7 +286,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 from gate.github.collect import collector_from_env
 
                 collector: Collector = collector_from_env(config_path)
-                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path)))
+                head = collector.head_commit()
+                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path), head))
             decision, policy_input = evaluate_with_input(
                 bundle_path,
                 stage,
@@ -302,9 +312,12 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             write_atomic(output, json.dumps(doc, indent=2, sort_keys=True) + "\n")
         if attestation_path is not None:
             _write_attestation(attestation_path, rec, policy_input, entry, signer)
-        verdict = "allowed" if decision.allow else "denied"
+        if fmt is not None:
+            from gate._cli import emit_report
+
+            emit_report(decision, bundle_path, fmt, None, False, github_collected=use_github)
         click.echo(
-            f"mrm-gate: {verdict} at {decision.stage}; recorded as {ledger_path} "
+            f"mrm-gate: {verdict(decision.allow)} at {decision.stage}; recorded as {ledger_path} "
             f"record {entry.index} ({entry.hash})",
             err=True,
         )
@@ -402,9 +415,9 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         click.echo(f"history of {model_id} in {ledger_path}:")
         click.echo(f"  {'#':>4}  {'version':<10} {'stage':<11} {'verdict':<8} {'decided at':<21}")
         for r in rows:
-            verdict = "allowed" if r["allowed"] else "denied"
             click.echo(
-                f"  {r['index']:>4}  {r['version']:<10} {r['stage']:<11} {verdict:<8} "
+                f"  {r['index']:>4}  {r['version']:<10} {r['stage']:<11} "
+                f"{verdict(r['allowed']):<8} "
                 f"{r['decided_at']:<21} bundle {str(r['bundle_digest'])[7:23]}"
             )
             click.echo(f"        approvals: {'; '.join(r['approvals']) or 'none required'}")
@@ -482,7 +495,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         engine = LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
         result = run_replay(rec, policy_input, engine, source.revision())
         click.echo(f"replaying {where}: {rec['model']['id']} {rec['model']['version']}")
-        click.echo(f"  stage {rec['stage']}, recorded as {'allowed' if rec['allow'] else 'denied'}")
+        click.echo(f"  stage {rec['stage']}, recorded as {verdict(rec['allow'])}")
         click.echo(f"  recorded policy revision {result.recorded_revision}")
         click.echo(f"  policy revision at hand  {result.current_revision}")
         if result.recorded_opa != result.current_opa:
@@ -508,7 +521,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if result.same_decision:
             click.echo(
                 "  replayed decision: SAME ("
-                + ("allowed" if result.replayed["allow"] else "denied")
+                + verdict(result.replayed["allow"])
                 + ", compared without decided_at, engine and opa_version)"
             )
         else:

@@ -98,7 +98,7 @@ def report(
         roles = RoleTeams.load(config_path)
         gh = make_client(settings)
         number = settings.pull_number
-        head_sha = rep.pull_head_sha(gh, settings, number) if number else settings.sha
+        head_sha = _evaluated_commit(decision.head_commit, number, settings.sha)
         if check_run:
             if not head_sha:
                 raise UsageError(
@@ -139,3 +139,16 @@ def _repo_relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _evaluated_commit(head_commit: str, number: int | None, event_sha: str) -> str:
+    """The commit the check run goes on: the one the decision judged, never the head read
+    at report time (a push between check and report would get a check it never had)."""
+    if head_commit:
+        return head_commit
+    if number is not None:
+        raise UsageError(
+            "the decision names no evaluated commit, so it cannot be reported on a pull request",
+            hint="evaluate with `mrm-gate check --github`, which records the head it judged",
+        )
+    return event_sha

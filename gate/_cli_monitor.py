@@ -95,6 +95,14 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_STEP_SUMMARY).",
 )
 @click.option("--fail-on-warn", is_flag=True, help="Exit 1 on warn as well as on alert.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["summary", "table", "markdown", "json", "sarif", "junit", "github"]),
+    default="summary",
+    show_default=True,
+    help="summary: the monitoring figures; the others: the decision, as for `check`.",
+)
 @click.option("--policy", type=click.Path(path_type=Path), default=None, help="Policy dir/bundle.")
 @click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path))
 @click.option("--opa-bin", default=None, help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa).")
@@ -119,6 +127,7 @@ def monitor(
     timeout: float,
     use_github: bool,
     fail_on_warn: bool,
+    fmt: str,
     policy: Path | None,
     data_files: tuple[Path, ...],
     opa_bin: str | None,
@@ -206,7 +215,12 @@ def monitor(
                                 decision.to_dict(), verdict)  # fmt: skip
 
     summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
-    click.echo(summary, nl=False)
+    if fmt == "summary":
+        click.echo(summary, nl=False)
+    else:
+        from gate._cli import emit_report
+
+        emit_report(decision, output_path, fmt, None, False, github_collected=use_github)
     if use_github:
         _publish(plan.model_id, summary, decision)
     click.echo(f"mrm-gate: monitoring {verdict}; bundle written to {output_path}", err=True)

@@ -68,6 +68,9 @@ class Decision:
     opa_version: str
     decided_at: str
     engine: str
+    # The commit the decision judged (the pull request's head, see docs/github.md); "" when
+    # no pull request was collected. The check run goes on exactly this commit.
+    head_commit: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -92,11 +95,17 @@ class Decision:
             "opa_version": self.opa_version,
             "decided_at": self.decided_at,
             "engine": self.engine,
+            **({"head_commit": self.head_commit} if self.head_commit else {}),
         }
 
 
 def decision_from_policy(
-    result: EngineResult, *, stage: str, bundle_digest: str, decided_at: str
+    result: EngineResult,
+    *,
+    stage: str,
+    bundle_digest: str,
+    decided_at: str,
+    head_commit: str = "",
 ) -> Decision:
     """Check the raw policy value and build a :class:`Decision` from it."""
     raw = result.value
@@ -156,4 +165,5 @@ def decision_from_policy(
         opa_version=opa_version,
         decided_at=decided_at,
         engine=result.engine,
+        head_commit=head_commit,
     )

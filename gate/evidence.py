@@ -17,15 +17,34 @@ from gate.fileio import DEFAULT_MAX_BYTES, canonical_json, load_document
 
 API_VERSION = "mrm-gate/v1"
 
-# Facts that differ between two collections of the same commit (another CI run, another
-# day). They are kept in the bundle for the record but left out of its digest.
-VOLATILE_PATHS: tuple[tuple[str, ...], ...] = (
+# What an approver signs (docs/github.md): the evidence of one head commit, never the facts
+# of the workflow run that asks. Run facts differ between the runs of one pull request (a
+# comment, a review, a dispatch or a deploy starts a run with another event, actor, ref and
+# GITHUB_SHA; branch protection and check outcomes are read live each time), so they are kept
+# in the bundle for the record and evaluated in every run, but left out of the digest.
+RUN_FACT_PATHS: tuple[tuple[str, ...], ...] = (
     ("collected", "collected_at"),
-    ("collected", "ci", "run_id"),
-    ("collected", "ci", "run_attempt"),
-    ("collected", "ci", "run_number"),
+    ("collected", "ci"),
+    ("collected", "git"),
     ("change", "ci_run_id"),
+    ("change", "ci_commit_sha"),
+    ("change", "first_commit_at"),
+    ("change", "required_checks"),
+    ("change", "tests_passed"),
+    ("change", "author_ids"),
+    ("security", "branch_protection"),
 )
+# The commit the evidence was collected at, under the names several sections give it. The
+# digest binds the judged head commit explicitly instead: a push or a deploy of the merge
+# commit of a pull request collects the same evidence at another commit, and it is the pull
+# request's head that its approvers signed.
+COMMIT_PATHS: tuple[tuple[str, ...], ...] = (
+    ("change", "commit_sha"),
+    ("artifact", "commit_sha"),
+    ("reproducibility", "git_commit"),
+)
+# Older name, kept for the callers that list what the digest ignores.
+VOLATILE_PATHS = RUN_FACT_PATHS + COMMIT_PATHS
 
 
 def schema_dir() -> Path:
@@ -94,9 +113,9 @@ def load_bundle(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, 
 
 
 def digest_view(bundle: dict[str, Any]) -> dict[str, Any]:
-    """The bundle without its volatile facts: what the digest covers.
+    """The evidence an approver judges: the bundle without run facts and commit names.
 
-    Only the objects on the way to a volatile fact are copied (shallowly); the rest is
+    Only the objects on the way to a left-out fact are copied (shallowly); the rest is
     shared with ``bundle``, which is never modified.
     """
     view = dict(bundle)
@@ -113,6 +132,21 @@ def digest_view(bundle: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def bundle_digest(bundle: dict[str, Any]) -> str:
-    """``sha256:<hex>`` of the bundle's canonical JSON, volatile facts excluded."""
-    return "sha256:" + hashlib.sha256(canonical_json(digest_view(bundle))).hexdigest()
+def collected_commit(bundle: dict[str, Any]) -> str:
+    """The commit the bundle's evidence was collected at (``collected.git.commit``)."""
+    collected = bundle.get("collected")
+    git = collected.get("git") if isinstance(collected, dict) else None
+    commit = git.get("commit") if isinstance(git, dict) else None
+    return commit if isinstance(commit, str) else ""
+
+
+def bundle_digest(bundle: dict[str, Any], head_commit: str | None = None) -> str:
+    """``sha256:<hex>`` of ``{head_commit, evidence}`` in canonical JSON.
+
+    ``head_commit`` is the commit the run judges, as GitHub names it for the event (the
+    pull request's head; for a merge commit, the head of the merged pull request that made
+    it). Without one (no pull request known) it is the commit the evidence was collected at.
+    """
+    head = head_commit if head_commit else collected_commit(bundle)
+    signed = {"head_commit": head, "evidence": digest_view(bundle)}
+    return "sha256:" + hashlib.sha256(canonical_json(signed)).hexdigest()

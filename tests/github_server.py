@@ -1,15 +1,25 @@
-"""A small GitHub REST API on 127.0.0.1 for tests, with in-memory state.
+"""A small GitHub REST API on 127.0.0.1 for tests, with in-memory state and GitHub's
+semantics (see /work/shared/github-samples for the real shapes and their sources).
 
-It speaks the shapes PyGithub reads (see /work/shared/github-samples for the real ones):
-pull requests, their commits, reviews and issue comments (with ``created_at`` and
-``updated_at``), team memberships, check runs, the authenticated user, the pull requests of
-a commit. Lists are paginated with ``Link`` headers. Failures are injected on demand: a
-rate limit (403 or 429 with ``x-ratelimit-remaining: 0``), a 500, anything.
+It speaks the shapes PyGithub reads: pull requests (open, closed, merged, with their
+``commits`` count), their commits (the listing stops at 250, like GitHub's), reviews (with
+body and ``commit_id``) and issue comments (``created_at``/``updated_at`` at one-second
+resolution), team memberships, check runs with the app that posted each, commit statuses,
+classic branch protection and rulesets, the pull requests of a commit, the authenticated
+user. Lists are paginated with ``Link`` headers.
+
+Tokens behave like GitHub's: the workflow ``GITHUB_TOKEN`` (``workflow_token``) gets 403
+"Resource not accessible by integration" on branch protection and team membership, an App
+installation token (``token``) can read them, a fork pull request's token
+(``fork_token``) is read-only as well. Failures are injected on demand: a rate limit (403
+or 429 with ``x-ratelimit-remaining: 0``), a 500, a raw body (garbage, truncated JSON), a
+redirect.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import itertools
 import json
 import re
@@ -22,8 +32,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# The server's own clock starts here unless told otherwise, and moves a minute per event.
+# The server's own clock starts here unless told otherwise, and moves a minute per event;
+# GitHub's timestamps are whole seconds.
 START = _dt.datetime(2026, 11, 30, 9, 0, 0, tzinfo=_dt.UTC)
+# GitHub Actions' own app (the GITHUB_TOKEN posts as it) and the organisation's gate App.
+ACTIONS_APP = {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"}
+GATE_APP = {"id": 904211, "slug": "acme-mrm-gate", "name": "acme mrm-gate"}
+# GitHub's own limit on GET /pulls/{n}/commits.
+PULL_COMMITS_CAP = 250
+INTEGRATION_403 = "Resource not accessible by integration"
 RESET_EPOCH = 1796040000  # 2026-12-01T...Z, reported in x-ratelimit-reset
 
 
@@ -36,9 +53,10 @@ class Failure:
     method: str
     pattern: re.Pattern[str]
     status: int
-    body: dict[str, Any]
+    body: Any
     headers: dict[str, str]
     times: int
+    raw: bytes | None = None
 
 
 @dataclass
@@ -51,6 +69,9 @@ class Pull:
     reviews: list[dict[str, Any]] = field(default_factory=list)
     comments: list[dict[str, Any]] = field(default_factory=list)
     merge_commit_sha: str | None = None
+    state: str = "open"
+    merged_at: str | None = None
+    created_at: str = ""
 
 
 class GitHubServer:
@@ -62,11 +83,21 @@ class GitHubServer:
         owner: str = "acme-bank",
         repo: str = "credit-pd-retail",
         token: str = "ghs_test_token",
+        workflow_token: str = "ghs_workflow_token",
+        fork_token: str = "ghs_fork_token",
         page_size: int = 2,
         start: _dt.datetime = START,
     ) -> None:
         self.start = start
         self.owner, self.repo, self.token, self.page_size = owner, repo, token, page_size
+        self.workflow_token, self.fork_token = workflow_token, fork_token
+        # token -> what it is: an App installation token, the workflow GITHUB_TOKEN, or the
+        # read-only GITHUB_TOKEN of a fork's pull request.
+        self.token_kinds = {token: "app", workflow_token: "workflow", fork_token: "fork"}
+        self.default_branch = "main"
+        self.statuses: list[dict[str, Any]] = []
+        self.rulesets: dict[str, list[dict[str, Any]]] = {}
+        self.current_token = token
         self.users: dict[str, str] = {}  # login -> type
         self.pulls: dict[int, Pull] = {}
         self.teams: dict[str, dict[str, str]] = {}  # "org/slug" -> login -> state
@@ -100,6 +131,10 @@ class GitHubServer:
     def tick(self) -> str:
         return _iso(self.start + _dt.timedelta(minutes=next(self._clock)))
 
+    def now(self) -> str:
+        """The server's current second, without moving the clock (an edit within it)."""
+        return _iso(self.start + _dt.timedelta(minutes=next(self._clock) - 1))
+
     def add_user(self, login: str, kind: str = "User") -> None:
         self.users[login] = kind
 
@@ -113,27 +148,48 @@ class GitHubServer:
         """``commits``: (sha, author login, committer login); "" for a commit whose
         author has no GitHub account."""
         self.users.setdefault(author, "User")
-        pull = Pull(number, author, commits[-1][0], base_ref)
+        pull = Pull(number, author, commits[-1][0], base_ref, created_at=self.tick())
         self.pulls[number] = pull
         for sha, who, committer in commits:
             self._add_commit(pull, sha, who, committer)
         return pull
 
-    def push(self, number: int, sha: str, author: str, committer: str | None = None) -> None:
+    def push(
+        self,
+        number: int,
+        sha: str,
+        author: str,
+        committer: str | None = None,
+        *,
+        message: str = "Update the model",
+    ) -> None:
         pull = self.pulls[number]
-        self._add_commit(pull, sha, author, author if committer is None else committer)
+        self._add_commit(pull, sha, author, author if committer is None else committer, message)
         pull.head_sha = sha
 
-    def _add_commit(self, pull: Pull, sha: str, author: str, committer: str) -> None:
+    def _add_commit(
+        self, pull: Pull, sha: str, author: str, committer: str, message: str = "Update the model"
+    ) -> None:
         for login in (author, committer):
             if login:
                 self.users.setdefault(login, "User")
         pull.commits.append(
-            {"sha": sha, "author": author, "committer": committer, "date": self.tick()}
+            {
+                "sha": sha,
+                "author": author,
+                "committer": committer,
+                "date": self.tick(),
+                "message": message,
+            }
         )
 
     def review(
-        self, number: int, login: str, state: str = "APPROVED", commit_id: str | None = None
+        self,
+        number: int,
+        login: str,
+        state: str = "APPROVED",
+        commit_id: str | None = None,
+        body: str = "",
     ) -> dict[str, Any]:
         pull = self.pulls[number]
         self.users.setdefault(login, "User")
@@ -143,6 +199,7 @@ class GitHubServer:
             "state": state,
             "commit_id": commit_id or pull.head_sha,
             "submitted_at": self.tick(),
+            "body": body,
         }
         pull.reviews.append(review)
         return review
@@ -165,11 +222,64 @@ class GitHubServer:
             "created_at": created,
             "updated_at": self.tick() if edited else created,
         }
+        if edited:
+            item["edits"] = [item["updated_at"]]
         pull.comments.append(item)
         return item
 
+    def edit_comment(self, comment_id: int, body: str, *, same_second: bool = False) -> None:
+        """Rewrite a comment, as its author or an admin can. Within the second it was
+        posted, ``updated_at`` stays equal to ``created_at`` (whole-second timestamps)."""
+        for pull in self.pulls.values():
+            for item in pull.comments:
+                if item["id"] == comment_id:
+                    item["body"] = body
+                    item["updated_at"] = item["created_at"] if same_second else self.tick()
+                    item.setdefault("edits", []).append(item["updated_at"])
+                    return
+        raise KeyError(comment_id)
+
     def merge(self, number: int, sha: str) -> None:
-        self.pulls[number].merge_commit_sha = sha
+        """Merge the pull request: ``sha`` is its merge commit on the base branch."""
+        pull = self.pulls[number]
+        pull.merge_commit_sha, pull.state, pull.merged_at = sha, "closed", self.tick()
+
+    def close(self, number: int) -> None:
+        """Close the pull request without merging it."""
+        self.pulls[number].state = "closed"
+
+    def test_merge_sha(self, number: int) -> str:
+        """The commit of ``refs/pull/N/merge``: what ``GITHUB_SHA`` is in a pull_request
+        run (deterministic here; GitHub makes a new one whenever head or base moves)."""
+        pull = self.pulls[number]
+        return hashlib.sha1(f"merge {pull.head_sha} into {pull.base_ref}".encode()).hexdigest()
+
+    def add_ruleset(self, branch: str, *rules: dict[str, Any], ruleset_id: int = 42) -> None:
+        """Active ruleset rules applying to ``branch`` (``GET /rules/branches/{b}``)."""
+        for rule in rules:
+            item = {
+                "ruleset_source_type": "Repository",
+                "ruleset_source": f"{self.owner}/{self.repo}",
+                "ruleset_id": ruleset_id,
+                **rule,
+            }
+            self.rulesets.setdefault(branch, []).append(item)
+
+    def add_status(
+        self, sha: str, context: str, state: str = "success", creator: str = "ci-robot"
+    ) -> dict[str, Any]:
+        """A commit status (``POST /statuses/{sha}``) posted by ``creator``."""
+        self.users.setdefault(creator, "User")
+        status = {
+            "id": next(self._ids),
+            "sha": sha,
+            "context": context,
+            "state": state,
+            "creator": creator,
+            "created_at": self.tick(),
+        }
+        self.statuses.append(status)
+        return status
 
     def fail(
         self,
@@ -190,6 +300,21 @@ class GitHubServer:
                 dict(headers or {}),
                 times,
             )
+        )
+
+    def fail_raw(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        raw: bytes,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1000,
+    ) -> None:
+        """Answer with exactly ``raw`` (garbage, truncated JSON, an empty redirect)."""
+        self.failures.append(
+            Failure(method, re.compile(path_regex), status, None, dict(headers or {}), times, raw)
         )
 
     def rate_limit(self, method: str, path_regex: str, status: int = 403) -> None:
@@ -236,7 +361,7 @@ class GitHubServer:
         return {
             "id": 50_000 + pull.number,
             "number": pull.number,
-            "state": "open",
+            "state": pull.state,
             "title": f"Change {pull.number}",
             "user": self.user_json(pull.author),
             "url": f"{self._repo_url()}/pulls/{pull.number}",
@@ -251,7 +376,10 @@ class GitHubServer:
             "comments_url": f"{self._repo_url()}/issues/{pull.number}/comments",
             "commits_url": f"{self._repo_url()}/pulls/{pull.number}/commits",
             "merge_commit_sha": pull.merge_commit_sha,
-            "merged": False,
+            "merged": pull.merged_at is not None,
+            "merged_at": pull.merged_at,
+            "created_at": pull.created_at,
+            "commits": len(pull.commits),
             "draft": False,
         }
 
@@ -272,7 +400,7 @@ class GitHubServer:
             "commit": {
                 "author": person(commit["author"]),
                 "committer": person(commit["committer"]),
-                "message": "Update the model",
+                "message": commit.get("message", "Update the model"),
                 "comment_count": 0,
             },
             "author": self.user_json(commit["author"]) if commit["author"] else None,
@@ -286,7 +414,7 @@ class GitHubServer:
             "id": review["id"],
             "node_id": f"R_{review['id']}",
             "user": self.user_json(review["login"]),
-            "body": "",
+            "body": review.get("body", ""),
             "state": review["state"],
             "commit_id": review["commit_id"],
             "submitted_at": review["submitted_at"],
@@ -329,20 +457,64 @@ class GitHubServer:
                 "annotations_count": len(run["annotations"]),
                 "annotations_url": f"{self._repo_url()}/check-runs/{run['id']}/annotations",
             },
-            "app": {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"},
+            "app": dict(run.get("app") or ACTIONS_APP),
         }
 
     # ------------------------------------------------------------------ routing
+
+    def _graphql(self, body: Any) -> tuple[int, Any, dict[str, str]]:
+        """The one GraphQL query the gate makes: ``nodes(ids:)`` of issue comments with
+        ``lastEditedAt`` and ``includesCreatedEdit`` (GitHub's public schema). The edit
+        history is kept even when an edit fell within the second the comment was posted."""
+        query = str((body or {}).get("query", ""))
+        ids = ((body or {}).get("variables") or {}).get("ids")
+        if "nodes(ids:" not in query or "lastEditedAt" not in query or not isinstance(ids, list):
+            return 200, {"errors": [{"message": "this test server answers one query only"}]}, {}
+        by_node = {f"IC_{c['id']}": c for p in self.pulls.values() for c in p.comments}
+        nodes = []
+        for node_id in ids:
+            item = by_node.get(node_id)
+            if item is None:
+                nodes.append(None)
+                continue
+            edits = item.get("edits") or []
+            nodes.append(
+                {
+                    "id": node_id,
+                    "lastEditedAt": edits[-1] if edits else None,
+                    "includesCreatedEdit": bool(edits),
+                }
+            )
+        return 200, {"data": {"nodes": nodes}}, {}
+
+    def forbidden(self, method: str, path: str) -> tuple[int, Any, dict[str, str]] | None:
+        """GitHub's answer when the token may not do this (PERMISSIONS.md): the workflow
+        token has no Administration or organisation Members permission; a fork's token
+        is read-only besides."""
+        kind = self.token_kinds.get(self.current_token, "app")
+        if kind == "app":
+            return None
+        admin = re.fullmatch(r"/repos/[^/]+/[^/]+/branches/[^/]+/protection(/.*)?", path)
+        members = re.fullmatch(r"/orgs/[^/]+/(teams/[^/]+/)?(members|memberships)(/.*)?", path)
+        writes = method != "GET" and path != "/graphql"  # a GraphQL query only reads
+        if admin or members or (kind == "fork" and writes):
+            doc = "https://docs.github.com/rest"
+            return 403, {"message": INTEGRATION_403, "documentation_url": doc, "status": "403"}, {}
+        return None
 
     def handle(
         self, method: str, path: str, query: dict[str, list[str]], body: Any
     ) -> tuple[int, Any, dict[str, str]]:
         prefix = f"/repos/{self.owner}/{self.repo}"
         m = re.fullmatch
+        if (reply := self.forbidden(method, path)) is not None:
+            return reply
         if (reply := self._issues_endpoint(method, path, query, body)) is not None:
             return reply
         if (reply := self._platform_endpoint(method, path, query)) is not None:
             return reply
+        if path == "/graphql" and method == "POST":
+            return self._graphql(body)
         if path == "/user":
             if self.user_endpoint_forbidden:
                 return 403, {"message": "Resource not accessible by integration"}, {}
@@ -355,11 +527,14 @@ class GitHubServer:
                     "name": self.repo,
                     "full_name": f"{self.owner}/{self.repo}",
                     "url": self._repo_url(),
+                    "default_branch": self.default_branch,
                 },
                 {},
             )
         if hit := m(r"/orgs/([^/]+)/teams/([^/]+)/memberships/([^/]+)", path):
-            state = self.teams.get(f"{hit[1]}/{hit[2]}", {}).get(hit[3])
+            members = self.teams.get(f"{hit[1]}/{hit[2]}", {})
+            # GitHub logins are case-insensitive.
+            state = next((v for k, v in members.items() if k.lower() == hit[3].lower()), None)
             if state is None:
                 return 404, {"message": "Not Found"}, {}
             return (
@@ -377,7 +552,8 @@ class GitHubServer:
             if pull is None:
                 return 404, {"message": "Not Found"}, {}
             if hit[2] == "/commits":
-                return self._page(path, query, [self.commit_json(c) for c in pull.commits])
+                listed = pull.commits[:PULL_COMMITS_CAP]  # GitHub lists at most 250
+                return self._page(path, query, [self.commit_json(c) for c in listed])
             if hit[2] == "/reviews":
                 return self._page(path, query, [self.review_json(pull, r) for r in pull.reviews])
             return 200, self.pull_json(pull), {}
@@ -410,6 +586,7 @@ class GitHubServer:
                 for item in pull.comments:
                     if item["id"] == int(hit[1]):
                         item["body"], item["updated_at"] = body["body"], self.tick()
+                        item.setdefault("edits", []).append(item["updated_at"])
                         return 200, self.comment_json(pull, item), {}
             return 404, {"message": "Not Found"}, {}
         if hit := m(rf"{prefix}/commits/([0-9a-f]{{40}})(/pulls)?", path):
@@ -431,6 +608,14 @@ class GitHubServer:
                 self.commit_json({"sha": sha, "author": "", "committer": "", "date": self.tick()}),
                 {},
             )
+        if (hit := m(rf"{prefix}/statuses/([0-9a-f]{{40}})", path)) and method == "POST":
+            creator = (
+                "github-actions[bot]"
+                if self.token_kinds.get(self.current_token) != "app"
+                else "acme-mrm-gate[bot]"
+            )
+            status = self.add_status(hit[1], body["context"], body["state"], creator)
+            return 201, self.status_json(status), {}
         if path == f"{prefix}/check-runs" and method == "POST":
             return self._check_run(None, body)
         if (hit := m(rf"{prefix}/check-runs/(\d+)", path)) and method == "PATCH":
@@ -459,6 +644,9 @@ class GitHubServer:
                 "output": {},
                 "annotations": [],
                 "calls": 0,
+                "app": GATE_APP
+                if self.token_kinds.get(self.current_token) == "app"
+                else ACTIONS_APP,
             }
         run = self.check_runs.get(run_id)
         if run is None:
@@ -588,7 +776,12 @@ class GitHubServer:
         self.__dict__.setdefault("protections", {})[branch] = rule
 
     def add_check(
-        self, sha: str, name: str, conclusion: str | None = "success", status: str = "completed"
+        self,
+        sha: str,
+        name: str,
+        conclusion: str | None = "success",
+        status: str = "completed",
+        app: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A check run of ``sha`` written by another workflow (unit tests, ...)."""
         run_id = next(self._ids)
@@ -604,6 +797,7 @@ class GitHubServer:
             "output": {"title": name, "summary": "", "text": None},
             "annotations": [],
             "calls": 1,
+            "app": dict(app or ACTIONS_APP),
         }
         self.check_runs[run_id] = run
         return run
@@ -627,7 +821,29 @@ class GitHubServer:
             ]
             status, items, headers = self._page(path, query, runs)
             return status, {"total_count": len(runs), "check_runs": items}, headers
+        if hit := re.fullmatch(rf"{prefix}/rules/branches/([^/]+)", path):
+            return self._page(path, query, list(self.rulesets.get(hit[1], [])))
+        if hit := re.fullmatch(
+            rf"{prefix}/(?:commits/([0-9a-f]{{40}})/statuses|statuses/([0-9a-f]{{40}}))", path
+        ):
+            hit = [None, hit[1] or hit[2]]  # type: ignore[assignment]
+            mine = [st for st in reversed(self.statuses) if st["sha"] == hit[1]]  # newest first
+            return self._page(path, query, [self.status_json(st) for st in mine])
         return None
+
+    def status_json(self, status: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": status["id"],
+            "node_id": f"SC_{status['id']}",
+            "url": f"{self._repo_url()}/statuses/{status['sha']}",
+            "state": status["state"],
+            "description": None,
+            "target_url": None,
+            "context": status["context"],
+            "created_at": status["created_at"],
+            "updated_at": status["created_at"],
+            "creator": self.user_json(status["creator"]),
+        }
 
     # ------------------------------------------------------------------ (end of platform)
 
@@ -661,7 +877,7 @@ def _handler(server: GitHubServer) -> type[BaseHTTPRequestHandler]:
                 status, payload, headers = self._route(
                     method, parts.path, parse_qs(parts.query), body
                 )
-            data = json.dumps(payload).encode()
+            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
@@ -679,12 +895,15 @@ def _handler(server: GitHubServer) -> type[BaseHTTPRequestHandler]:
             self, method: str, path: str, query: dict[str, list[str]], body: Any
         ) -> tuple[int, Any, dict[str, str]]:
             auth = self.headers.get("Authorization", "")
-            if auth not in (f"token {server.token}", f"Bearer {server.token}"):
+            token = auth.partition(" ")[2] if auth.split(" ")[0] in ("token", "Bearer") else ""
+            if token not in server.token_kinds:
                 return 401, {"message": "Bad credentials"}, {}
+            server.current_token = token
             for failure in server.failures:
                 if failure.times > 0 and failure.method == method and failure.pattern.search(path):
                     failure.times -= 1
-                    return failure.status, failure.body, failure.headers
+                    raw = failure.raw if failure.raw is not None else failure.body
+                    return failure.status, raw, failure.headers
             return server.handle(method, path, query, body)
 
         def do_GET(self) -> None:  # noqa: N802
@@ -785,8 +1004,10 @@ def actions_env(
     sha: str = HEAD,
     event_name: str = "pull_request",
     comment_event: bool = False,
+    token: str | None = None,
 ) -> dict[str, str | None]:
-    """The environment of an Actions job, pointed at ``server``."""
+    """The environment of an Actions job, pointed at ``server`` (``token``: another of its
+    tokens than the App installation token, e.g. ``server.workflow_token``)."""
     event: dict[str, Any] = {}
     if number is not None and comment_event:
         event = {"issue": {"number": number, "pull_request": {"url": "x"}}, "comment": {"id": 1}}
@@ -795,7 +1016,7 @@ def actions_env(
     event_path = directory / "event.json"
     event_path.write_text(json.dumps(event), "utf-8")
     return {
-        "GITHUB_TOKEN": server.token,
+        "GITHUB_TOKEN": token or server.token,
         "GITHUB_API_URL": server.url,
         "GITHUB_REPOSITORY": REPOSITORY,
         "GITHUB_EVENT_PATH": str(event_path),

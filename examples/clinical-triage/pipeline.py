@@ -107,6 +107,25 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+LOCKED_PACKAGES = ("numpy", "pandas", "PyYAML", "scikit-learn")
+
+
+def environment_lock(out: Path) -> dict[str, str]:
+    """Pin the training environment: the exact versions of the packages training imports,
+    written to out/environment.lock, whose sha256 lets a rebuild check it runs the same
+    environment (GATE-REP-01 needs a lock file or an image digest)."""
+    lines = [f"python=={platform.python_version()}"]
+    lines += [f"{name}=={metadata.version(name)}" for name in sorted(LOCKED_PACKAGES)]
+    lock = out / "environment.lock"
+    lock.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {
+        "python": platform.python_version(),
+        "platform": f"{sys.platform}-{platform.machine()}",
+        "lockfile": repo_relative(lock),
+        "lockfile_sha256": sha256_file(lock),
+    }
+
+
 def write_canonical(path: Path, obj: Any) -> str:
     """Sorted-key JSON of rounded numbers; returns its sha256.
 
@@ -601,10 +620,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
                     "source": f"scikit-learn {metadata.version('scikit-learn')} (PyPI)",
                 }
             ],
-            "environment": {
-                "python": platform.python_version(),
-                "platform": f"{sys.platform}-{platform.machine()}",
-            },
+            "environment": environment_lock(out),
             "hyperparameters": hp,
             "seed": seed,
             "training_command": f"python {here_rel}/pipeline.py --out {out_rel}",

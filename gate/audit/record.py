@@ -106,7 +106,7 @@ class InputFacts:
             stage=value.get("stage"),
             now=context.get("now"),
             context_bundle_digest=context.get("bundle_digest"),
-            bundle_digest=bundle_digest(bundle) if bundle else None,
+            bundle_digest=bundle_digest(bundle, _judged_head(context)) if bundle else None,
             model=(model.get("id"), model.get("version")),
             artifact_digest=artifact.get("digest") if isinstance(artifact, dict) else None,
             problems=tuple(problems),
@@ -356,7 +356,7 @@ def evaluate_with_input(
     from gate.decision import decision_from_policy
 
     bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle)
+    digest = bundle_digest(bundle, (pull_request or {}).get("head_sha"))
     policy_input = build_input(
         bundle,
         stage=stage,
@@ -369,3 +369,10 @@ def evaluate_with_input(
     result = engine.evaluate(policy_input)
     decision = decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
     return decision, CanonicalInput.of(policy_input)
+
+
+def _judged_head(context: dict[str, Any]) -> str | None:
+    """The head commit a recorded input's digest binds: its pull request's head."""
+    pull_request = context.get("pull_request")
+    head = pull_request.get("head_sha") if isinstance(pull_request, dict) else None
+    return head if isinstance(head, str) else None

@@ -430,6 +430,7 @@ def collect(options: CollectOptions) -> CollectResult:
         out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
     if "sha" in ci:
         out.put(("change", "ci_commit_sha"), ci["sha"], ci_origin)
+    pull_head: str | None = None
     if settings is not None:
         facts = platform_facts(
             settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
@@ -440,6 +441,7 @@ def collect(options: CollectOptions) -> CollectResult:
         out.put(("change", "tests_passed"), facts.tests_passed, api_origin)
         if facts.author_ids:
             out.put(("change", "author_ids"), facts.author_ids, api_origin)
+        pull_head = facts.pull_head
     if out.has("artifact", "digest"):
         out.put(("artifact", "commit_sha"), git.commit, collected_origin)
     out.doc["collected"] = {
@@ -461,7 +463,7 @@ def collect(options: CollectOptions) -> CollectResult:
         )
     _check_schema(out, config_label)
     bundle = out.doc
-    return CollectResult(bundle, bundle_digest(bundle), serialise(bundle))
+    return CollectResult(bundle, bundle_digest(bundle, pull_head), serialise(bundle))
 
 
 def _check_schema(out: _Assembler, config_label: str) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from github import Github, GithubException
 
-from gate.errors import EvidenceError, Problem, UsageError
+from gate.errors import EvidenceError, Problem, ReportingError, UsageError
 from gate.github.client import GitHubSettings, api_errors, call, make_client
 from gate.github.collect import _find_pull_request, pull_request_context
 
@@ -50,28 +50,64 @@ class PlatformFacts:
     required_checks: list[dict[str, str]]
     tests_passed: bool
     author_ids: list[str]
+    # The head of the pull request the run judges (None: no pull request): the commit the
+    # bundle digest binds (gate.evidence.bundle_digest).
+    pull_head: str | None = None
 
 
 def is_gate_check(name: str) -> bool:
     return name == GATE_CHECK or name.startswith(GATE_CHECK + "/")
 
 
-def protection_from_api(data: dict[str, Any] | None) -> dict[str, Any]:
-    """``security.branch_protection`` from GitHub's branch protection object (``None``: the
-    branch is not protected)."""
+def protection_from_api(
+    data: dict[str, Any] | None, rules: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``security.branch_protection`` from GitHub's classic branch protection object
+    (``None``: not protected that way) and the active ruleset rules of the branch
+    (``GET /rules/branches/{b}``). A repository may use either or both; the stricter wins."""
     data = data or {}
     reviews = data.get("required_pull_request_reviews") or {}
-    checks = data.get("required_status_checks") or {}
-    names = {str(c) for c in checks.get("contexts") or []}
-    names |= {str(c["context"]) for c in checks.get("checks") or [] if c.get("context")}
+    count = int(reviews.get("required_approving_review_count") or 0)
+    dismiss = reviews.get("dismiss_stale_reviews") is True
+    owners = reviews.get("require_code_owner_reviews") is True
+    for rule in rules or []:
+        if rule.get("type") == "pull_request":
+            params = rule.get("parameters") or {}
+            count = max(count, int(params.get("required_approving_review_count") or 0))
+            dismiss = dismiss or params.get("dismiss_stale_reviews_on_push") is True
+            owners = owners or params.get("require_code_owner_review") is True
     admins = data.get("enforce_admins") or {}
     return {
-        "required_reviews": int(reviews.get("required_approving_review_count") or 0),
-        "dismiss_stale": reviews.get("dismiss_stale_reviews") is True,
-        "require_code_owner_reviews": reviews.get("require_code_owner_reviews") is True,
+        "required_reviews": count,
+        "dismiss_stale": dismiss,
+        "require_code_owner_reviews": owners,
         "enforce_admins": admins.get("enabled") is True,
-        "required_status_checks": sorted(names),
+        "required_status_checks": sorted(required_check_apps(data, rules)),
     }
+
+
+def required_check_apps(
+    data: dict[str, Any] | None, rules: list[dict[str, Any]] | None = None
+) -> dict[str, int | None]:
+    """Each required check's name and the id of the GitHub App that must post it (``None``:
+    any app, or a commit status). Classic protection names it ``checks[].app_id``, a
+    ruleset ``required_status_checks[].integration_id``."""
+    checks = (data or {}).get("required_status_checks") or {}
+    apps: dict[str, int | None] = {str(c): None for c in checks.get("contexts") or []}
+    for item in checks.get("checks") or []:
+        if item.get("context"):
+            apps[str(item["context"])] = _app_id(item.get("app_id"))
+    for rule in rules or []:
+        if rule.get("type") != "required_status_checks":
+            continue
+        for item in (rule.get("parameters") or {}).get("required_status_checks") or []:
+            if item.get("context"):
+                apps[str(item["context"])] = _app_id(item.get("integration_id"))
+    return apps
+
+
+def _app_id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def conclusion_of(status: str | None, conclusion: str | None) -> str:
@@ -84,14 +120,22 @@ def conclusion_of(status: str | None, conclusion: str | None) -> str:
 
 
 def summarise_checks(
-    runs: list[dict[str, Any]], required: list[str]
+    runs: list[dict[str, Any]], required: list[str], apps: dict[str, int | None] | None = None
 ) -> tuple[list[dict[str, str]], bool]:
     """The latest run of each check (the gate's own excluded), and whether every required
-    check concluded ``success``. No required check at all proves nothing: ``False``."""
+    check concluded ``success``. No required check at all proves nothing: ``False``.
+
+    A check bound to an app (``apps[name]``) counts only from that app: another app's run
+    of the same name (or a commit status) is ignored, whoever posted it last.
+    """
+    apps = apps or {}
     latest: dict[str, dict[str, Any]] = {}
     for run in runs:
         name = str(run["name"])
         if is_gate_check(name):
+            continue
+        bound = apps.get(name)
+        if bound is not None and run.get("app_id") != bound:
             continue
         if name not in latest or int(run["id"]) > int(latest[name]["id"]):
             latest[name] = run
@@ -105,7 +149,8 @@ def summarise_checks(
     return checks, passed
 
 
-def _branch_protection(gh: Github, settings: GitHubSettings, branch: str) -> dict[str, Any]:
+def _branch_protection(gh: Github, settings: GitHubSettings, branch: str) -> dict[str, Any] | None:
+    """The classic protection of ``branch``; ``None`` when it has none."""
     path = f"/repos/{settings.repository}/branches/{quote(branch, safe='')}/protection"
     with api_errors(settings, f"reading the branch protection of {branch!r}"):
         try:
@@ -113,38 +158,95 @@ def _branch_protection(gh: Github, settings: GitHubSettings, branch: str) -> dic
         except GithubException as exc:
             message = exc.data.get("message") if isinstance(exc.data, dict) else None
             if exc.status == 404 and message == "Branch not protected":
-                return protection_from_api(None)
+                return None
             raise
-    return protection_from_api(data if isinstance(data, dict) else None)
+    return _object(data, settings, f"the branch protection of {branch!r}")
+
+
+def _branch_rules(gh: Github, settings: GitHubSettings, branch: str) -> list[dict[str, Any]]:
+    """The active ruleset rules of ``branch`` (every page)."""
+    path = f"/repos/{settings.repository}/rules/branches/{quote(branch, safe='')}"
+    rules: list[dict[str, Any]] = []
+    with api_errors(settings, f"reading the rulesets of {branch!r}"):
+        page = 1
+        while True:
+            _, data = gh.requester.requestJsonAndCheck(
+                "GET", path, parameters={"per_page": 100, "page": page}
+            )
+            if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                raise ReportingError(
+                    settings.scrub(f"GitHub answered the rules of {branch!r} with no list"),
+                    hint="re-run the job; if it persists, GitHub's API is answering wrongly",
+                )
+            rules.extend(data)
+            if len(data) < 100:
+                return rules
+            page += 1
+
+
+def _object(data: Any, settings: GitHubSettings, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ReportingError(
+            settings.scrub(f"GitHub answered {what} with something that is not an object"),
+            hint="re-run the job; if it persists, GitHub's API is answering wrongly",
+        )
+    return data
 
 
 def _check_runs(gh: Github, settings: GitHubSettings, sha: str) -> list[dict[str, Any]]:
+    """The check runs of ``sha`` with the app that posted each, and its commit statuses
+    (which no app posts as far as a required check's binding goes)."""
     repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
     with api_errors(settings, f"listing the check runs of commit {sha[:12]}"):
-        return [
-            {"id": run.id, "name": run.name, "status": run.status, "conclusion": run.conclusion}
-            for run in repo.get_commit(sha).get_check_runs()
+        commit = repo.get_commit(sha)
+        runs = [
+            {
+                "id": run.id,
+                "name": run.name,
+                "status": run.status,
+                "conclusion": run.conclusion,
+                "app_id": run.app.id if run.app is not None else None,
+            }
+            for run in commit.get_check_runs()
         ]
+    with api_errors(settings, f"listing the commit statuses of {sha[:12]}"):
+        latest: dict[str, Any] = {}
+        for status in commit.get_statuses():  # newest first
+            latest.setdefault(status.context, status)
+    for context, status in latest.items():
+        state = {"success": "success", "pending": None}.get(status.state, "failure")
+        runs.append(
+            {
+                "id": status.id,
+                "name": context,
+                "status": "completed" if state else "in_progress",
+                "conclusion": state,
+                "app_id": None,
+            }
+        )
+    return runs
 
 
 def _author_ids(context: dict[str, Any]) -> list[str]:
     unmapped = list(context.get("unmapped_commits") or [])
     if unmapped:
         raise EvidenceError(
-            f"pull request #{context['number']} has commits whose author or committer has no "
-            "GitHub account",
+            f"pull request #{context['number']} has commits whose author, committer or "
+            "co-author has no GitHub account",
             [
                 Problem(
                     f"pull request #{context['number']}",
                     f"commit {sha}",
-                    "the author or committer is not linked to a GitHub login, so the gate "
-                    "cannot prove who wrote the change",
-                    "commit with an e-mail address linked to a GitHub account and push again",
+                    "the author, committer or a Co-authored-by co-author is not linked to a "
+                    "GitHub login, so the gate cannot prove who wrote the change",
+                    "commit (and credit co-authors) with e-mail addresses linked to GitHub "
+                    "accounts, e.g. their users.noreply.github.com address, and push again",
                 )
                 for sha in unmapped
             ],
         )
     logins = {c[k] for c in context.get("commits", []) for k in ("author", "committer") if c[k]}
+    logins |= {login for c in context.get("commits", []) for login in c.get("co_authors", [])}
     return sorted(logins)
 
 
@@ -173,11 +275,16 @@ def platform_facts(settings: GitHubSettings, *, head: str, base_ref: str | None)
             "GITHUB_BASE_REF",
             hint="run collect --github on a pull_request event, or pass --base <branch>",
         )
-    protection = _branch_protection(gh, settings, branch)
+    classic = _branch_protection(gh, settings, branch)
+    rules = _branch_rules(gh, settings, branch)
+    protection = protection_from_api(classic, rules)
     checks, passed = summarise_checks(
-        _check_runs(gh, settings, sha), protection["required_status_checks"]
+        _check_runs(gh, settings, sha),
+        protection["required_status_checks"],
+        required_check_apps(classic, rules),
     )
-    return PlatformFacts(branch, sha, protection, checks, passed, author_ids)
+    pull_head = sha if pr is not None else None
+    return PlatformFacts(branch, sha, protection, checks, passed, author_ids, pull_head)
 
 
 def _with_sha(settings: GitHubSettings, sha: str) -> GitHubSettings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -170,7 +171,18 @@ def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
                 f"GitHub API error while {what}: HTTP {exc.status}"
                 + (f" ({detail})" if detail else "")
             ),
-            hint=_hint_for(exc.status),
+            hint=_hint_for(exc.status, detail),
+        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # A 200 with garbage, truncated JSON, an object missing what GitHub always sends:
+        # nothing read from such an answer can be trusted.
+        raise ReportingError(
+            settings.scrub(
+                f"GitHub answered something the gate cannot read while {what} "
+                f"({type(exc).__name__})"
+            ),
+            hint="re-run the job; if it persists, check GITHUB_API_URL "
+            f"({settings.api_url}) points at the GitHub API and not at a proxy or a page",
         ) from None
     except requests.RequestException as exc:
         raise ReportingError(
@@ -179,9 +191,16 @@ def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
         ) from None
 
 
-def _hint_for(status: int) -> str:
+def _hint_for(status: int, detail: str = "") -> str:
     if status == 401:
         return "the token is invalid or expired"
+    if status == 403 and detail.startswith("Resource not accessible"):
+        return (
+            "the token may not read this: the workflow GITHUB_TOKEN has no Administration "
+            "or organisation Members permission and a fork's token is read-only; pass a "
+            "GitHub App installation token with Administration: read, Members: read, "
+            "Checks: write, Pull requests: read, Issues: write (docs/github.md, Tokens)"
+        )
     if status in (403, 404):
         return (
             "the token lacks a permission the gate needs (pull-requests: write, "
@@ -194,6 +213,11 @@ def call(settings: GitHubSettings, what: str, fn: Callable[[], T]) -> T:
     """``fn()`` with API errors translated."""
     with api_errors(settings, what):
         return fn()
+
+
+# ``org/team-slug`` as GitHub spells them: an organisation login and a team slug, nothing
+# a URL path could normalise into another endpoint (``..``, a second ``/``, ``%2F``).
+_TEAM = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$")
 
 
 @dataclass(frozen=True)
@@ -215,7 +239,7 @@ class RoleTeams:
             raise UsageError(f"{path}: 'roles' must map role names to org/team slugs")
         teams: dict[str, str] = {}
         for role, team in roles.items():
-            if not isinstance(team, str) or team.count("/") != 1 or not all(team.split("/")):
+            if not isinstance(team, str) or not _TEAM.match(team):
                 raise UsageError(
                     f"{path}: roles.{role} must be 'org/team-slug', not {team!r}",
                     hint="e.g. roles: {validator: my-org/model-validators}",

@@ -25,18 +25,34 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from github import Github, GithubException
 from github.PullRequest import PullRequest
 
+from gate.errors import ReportingError
 from gate.github.client import GitHubSettings, RoleTeams, api_errors, call, make_client
-from gate.github.commands import parse_commands
+from gate.github.commands import digest_named, parse_commands
 
-Collector = Callable[[str], tuple[dict[str, Any] | None, list[dict[str, Any]]]]
+Facts = tuple[dict[str, Any] | None, list[dict[str, Any]]]
+
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_CO_AUTHOR = re.compile(r"^[ \t]*co-authored-by:[^<\n]*<(?P<email>[^>\n]+)>", re.I | re.M)
+_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[a-z0-9-]+)@users\.noreply\.github\.com$")
+# Events whose commit is a pull request's head: the PR comes from the payload.
+PULL_REQUEST_EVENTS = frozenset(
+    {
+        "pull_request",
+        "pull_request_target",
+        "pull_request_review",
+        "pull_request_review_comment",
+        "issue_comment",
+    }
+)
 
 _DECISIVE = {"APPROVED", "CHANGES_REQUESTED", "DISMISSED"}
 
@@ -59,7 +75,8 @@ def _iso(value: Any) -> str:
 
 
 def _login(user: Any) -> str:
-    return str(user.login) if user is not None and user.login else ""
+    """A GitHub login, lower-cased: logins are case-insensitive on GitHub."""
+    return str(user.login).lower() if user is not None and user.login else ""
 
 
 def _is_bot(user: Any) -> bool:
@@ -81,8 +98,8 @@ class Membership:
         return self.cache[key]
 
     def _check(self, team: str, login: str) -> bool:
-        org, slug = team.split("/")
-        path = f"/orgs/{org}/teams/{slug}/memberships/{login}"
+        org, slug = (quote(part, safe="") for part in team.split("/"))
+        path = f"/orgs/{org}/teams/{slug}/memberships/{quote(login, safe='')}"
         with api_errors(self.settings, f"checking {login}'s membership of {team}"):
             try:
                 _, data = self.gh.requester.requestJsonAndCheck("GET", path)
@@ -93,24 +110,103 @@ class Membership:
         return isinstance(data, dict) and data.get("state") == "active"
 
 
-def pull_request_context(pr: PullRequest, settings: GitHubSettings) -> dict[str, Any]:
-    """The facts about ``pr`` the policy needs to judge independence."""
-    commits: list[dict[str, str]] = []
-    unmapped: list[str] = []
+def _trailer_logins(message: str, known: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The logins of the ``Co-authored-by`` co-authors in a commit message, and the e-mail
+    addresses of those the gate cannot link to a login. A suggestion applied in the web UI
+    is such a commit: its suggester is a co-author."""
+    logins: list[str] = []
+    unknown: list[str] = []
+    for match in _CO_AUTHOR.finditer(message):
+        email = match.group("email").strip().lower()
+        noreply = _NOREPLY.match(email)
+        login = noreply.group("login") if noreply else known.get(email, "")
+        if login:
+            logins.append(login.lower())
+        else:
+            unknown.append(email)
+    return logins, unknown
+
+
+def _head_sha(pr: PullRequest, settings: GitHubSettings) -> str:
+    """The pull request's head commit; an answer without one is a platform fault."""
+    with api_errors(settings, f"reading the head of pull request #{pr.number}"):
+        head = pr.head
+        sha = head.sha if head is not None else None
+    if not isinstance(sha, str) or not _SHA.match(sha):
+        raise ReportingError(
+            f"GitHub answered pull request #{pr.number} without a head commit",
+            hint="re-run the job; if it persists, GitHub's API is answering wrongly",
+        )
+    return sha
+
+
+def _listed_commits(pr: PullRequest, settings: GitHubSettings) -> list[Any]:
+    """Every commit of ``pr``; fails closed when GitHub's listing (capped at 250) holds
+    fewer than the pull request's ``commits`` count: the rest could be anyone's."""
     with api_errors(settings, f"listing the commits of pull request #{pr.number}"):
-        for commit in pr.get_commits():
+        listed = list(pr.get_commits())
+        count = pr.commits
+    if not isinstance(count, int) or len(listed) < count:
+        raise ReportingError(
+            f"pull request #{pr.number} has {count} commits but GitHub lists {len(listed)} "
+            "(its pull-request commit listing stops at 250): the gate cannot see who wrote "
+            "the others, so no approval can be proven independent",
+            hint="split the change into pull requests of at most 250 commits, or squash it",
+        )
+    return listed
+
+
+def pull_request_context(pr: PullRequest, settings: GitHubSettings) -> dict[str, Any]:
+    """The facts about ``pr`` the policy needs to judge independence and provenance.
+
+    Logins are lower-cased: GitHub logins are case-insensitive.
+    """
+    head_sha = _head_sha(pr, settings)
+    listed = _listed_commits(pr, settings)
+    commits: list[dict[str, Any]] = []
+    unmapped: list[str] = []
+    with api_errors(settings, f"reading the commits of pull request #{pr.number}"):
+        known = _known_emails(listed)
+        for commit in listed:
             author, committer = _login(commit.author), _login(commit.committer)
-            commits.append({"sha": commit.sha, "author": author, "committer": committer})
-            if not author or not committer:
+            co_authors, unknown = _trailer_logins(commit.commit.message or "", known)
+            commits.append(
+                {
+                    "sha": commit.sha,
+                    "author": author,
+                    "committer": committer,
+                    "co_authors": sorted(set(co_authors)),
+                }
+            )
+            if not author or not committer or unknown:
                 unmapped.append(commit.sha)
-    return {
-        "number": pr.number,
-        "author": _login(pr.user),
-        "head_sha": pr.head.sha,
-        "base_ref": pr.base.ref,
-        "commits": commits,
-        "unmapped_commits": unmapped,
-    }
+        merged_at = pr.merged_at
+        context = {
+            "number": pr.number,
+            "author": _login(pr.user),
+            "head_sha": head_sha,
+            "base_ref": pr.base.ref,
+            "state": pr.state,
+            "merged": merged_at is not None,
+            "merge_commit_sha": pr.merge_commit_sha or "",
+            "commits": commits,
+            "unmapped_commits": unmapped,
+        }
+    return context
+
+
+def _known_emails(listed: list[Any]) -> dict[str, str]:
+    """E-mail address -> login, from the commits whose author GitHub linked to an account."""
+    known: dict[str, str] = {}
+    for commit in listed:
+        for person, user in (
+            (commit.commit.author, commit.author),
+            (commit.commit.committer, commit.committer),
+        ):
+            login = _login(user)
+            if login and person is not None and person.email:
+                known[str(person.email).lower()] = login
+    return known
 
 
 def _approval(
@@ -154,6 +250,9 @@ def collect_approvals(
         if review.state != "APPROVED":
             continue
         at = _iso(review.submitted_at)
+        # A review is bound to the digest its body names when it was given: evidence
+        # changed at the same commit makes it stale like a new commit does.
+        named = digest if digest_named(review.body or "", hex_digest) else ""
         for role, team in sorted(roles.teams.items()):
             if role == WAIVER_ROLE or role.startswith(WAIVER_ROLE + ":"):
                 continue  # waivers are approved one control at a time, by comment
@@ -170,7 +269,7 @@ def collect_approvals(
                             review.html_url or "",
                             at,
                             review.commit_id or "",
-                            digest,
+                            named,
                             team,
                             True,
                         ),
@@ -179,12 +278,18 @@ def collect_approvals(
 
     with api_errors(settings, f"listing the comments of pull request #{pr.number}"):
         comments = list(pr.get_issue_comments())
+    approving = [
+        c for c in comments if any(k.kind == "approve" for k in parse_commands(c.body or ""))
+    ]
+    rewritten = edited_comments(members.gh, settings, [str(c.node_id) for c in approving])
     for comment in comments:
         user = comment.user
         if _is_bot(user):
             continue
         login = _login(user)
-        edited = comment.updated_at != comment.created_at
+        # REST timestamps are whole seconds: an edit within the second the comment was
+        # posted leaves updated_at == created_at. GitHub's edit history tells.
+        edited = comment.updated_at != comment.created_at or str(comment.node_id) in rewritten
         at = _iso(comment.created_at)
         for command in parse_commands(comment.body or ""):
             if command.kind == "revoke":
@@ -228,35 +333,101 @@ def collect_approvals(
     return approvals
 
 
+_EDITS_QUERY = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on IssueComment { id lastEditedAt includesCreatedEdit } }
+}
+"""
+
+
+def edited_comments(gh: Github, settings: GitHubSettings, node_ids: list[str]) -> set[str]:
+    """The node ids among ``node_ids`` of comments ever edited, read from GitHub's GraphQL
+    edit history (``lastEditedAt``, ``includesCreatedEdit``). An answer that does not
+    cover every comment fails closed."""
+    edited: set[str] = set()
+    for start in range(0, len(node_ids), 100):
+        batch = node_ids[start : start + 100]
+        with api_errors(settings, "reading the edit history of the approving comments"):
+            _, data = gh.requester.graphql_query(_EDITS_QUERY, {"ids": batch})
+            nodes = data["data"]["nodes"]
+            if not isinstance(nodes, list) or len(nodes) != len(batch):
+                raise ValueError("nodes")
+            for wanted, node in zip(batch, nodes, strict=True):
+                if not isinstance(node, dict) or node.get("id") != wanted:
+                    raise ValueError("node")
+                if node.get("lastEditedAt") is not None or node.get("includesCreatedEdit"):
+                    edited.add(wanted)
+    return edited
+
+
+def event_commit(settings: GitHubSettings) -> str:
+    """The commit the run is for: the deployment's ``sha`` for deployment events, else
+    ``GITHUB_SHA`` (a push's tip, a dispatched ref's head)."""
+    deployment = settings.event.get("deployment")
+    if settings.event_name in ("deployment", "deployment_status") and isinstance(deployment, dict):
+        sha = deployment.get("sha")
+        return sha if isinstance(sha, str) else ""
+    return settings.sha
+
+
 def _find_pull_request(gh: Github, settings: GitHubSettings) -> PullRequest | None:
+    """The pull request the run judges, as GitHub defines each event's commit.
+
+    Pull-request events and comments on a pull request name it in the payload (never the
+    merge ref or the default branch's head that ``GITHUB_SHA`` holds there). Any other run
+    (push, workflow_dispatch, deployment) is of a commit; it counts only as the merge commit
+    of a pull request merged into the default branch, whose approvals then count. The head
+    of a closed, never-merged pull request, or a commit no pull request merged, has none.
+    """
     repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
     number = settings.pull_number
     if number is not None:
         return call(settings, f"reading pull request #{number}", lambda: repo.get_pull(number))
-    if not settings.sha:
+    sha = event_commit(settings)
+    if settings.event_name in PULL_REQUEST_EVENTS or not sha:
         return None
-    # A push or deployment: the pull request that introduced the commit.
-    with api_errors(settings, f"finding the pull request of commit {settings.sha[:12]}"):
-        pulls = list(repo.get_commit(settings.sha).get_pulls())
-    for pr in pulls:
-        if pr.merge_commit_sha == settings.sha or pr.head.sha == settings.sha:
-            return pr
+    with api_errors(settings, f"finding the pull request that merged commit {sha[:12]}"):
+        default_branch = repo.default_branch
+        for pr in repo.get_commit(sha).get_pulls():
+            merged = pr.merged_at is not None and pr.merge_commit_sha == sha
+            if merged and pr.base.ref == default_branch:
+                return pr
     return None
 
 
-def collector_from_env(config_path: Path) -> Collector:
-    """A collector reading the Actions environment (see :class:`GitHubSettings`) and the
-    role-to-team map in ``config_path``."""
-    settings = GitHubSettings.from_env()
-    roles = RoleTeams.load(config_path)
+class GitHubCollector:
+    """Collects the pull request and its approvals for one run (see the module doc).
 
-    def collect(digest: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        gh = make_client(settings)
-        pr = _find_pull_request(gh, settings)
+    :meth:`head_commit` names the commit the run judges, which the bundle digest binds;
+    calling the collector with that digest returns the pull-request context and approvals.
+    The pull request is read once, so both name the same head.
+    """
+
+    def __init__(self, settings: GitHubSettings, roles: RoleTeams) -> None:
+        self.settings, self.roles = settings, roles
+        self._gh = make_client(settings)
+        self._pr: PullRequest | None = None
+        self._read = False
+
+    def pull_request(self) -> PullRequest | None:
+        if not self._read:
+            self._pr, self._read = _find_pull_request(self._gh, self.settings), True
+        return self._pr
+
+    def head_commit(self) -> str | None:
+        pr = self.pull_request()
+        return _head_sha(pr, self.settings) if pr is not None else None
+
+    def __call__(self, digest: str) -> Facts:
+        pr = self.pull_request()
         if pr is None:
             return None, []
-        context = pull_request_context(pr, settings)
-        approvals = collect_approvals(pr, digest, roles, Membership(gh, settings), settings)
-        return context, approvals
+        context = pull_request_context(pr, self.settings)
+        members = Membership(self._gh, self.settings)
+        return context, collect_approvals(pr, digest, self.roles, members, self.settings)
 
-    return collect
+
+def collector_from_env(config_path: Path) -> GitHubCollector:
+    """A collector reading the Actions environment (see :class:`GitHubSettings`) and the
+    role-to-team map in ``config_path``."""
+    return GitHubCollector(GitHubSettings.from_env(), RoleTeams.load(config_path))

@@ -1,20 +1,28 @@
-"""Parsing approval commands out of pull-request comments. Pure: text in, commands out.
+"""Parsing approval commands out of pull-request comments and reviews. Pure: text in,
+commands out.
 
-A command is a line of its own, outside any quote or code block::
+A command is a line of its own in the text a reader sees on the rendered pull request::
 
     /approve <role> <bundle-digest prefix, at least 12 hex digits>
     /revoke <role>
 
-Lines inside a quoted reply (``> ...``), a fenced code block (```` ``` ```` or ``~~~``) or
-an indented code block (four spaces or a tab) are never commands: quoting someone's
-approval must not repeat it.
+The body is parsed as GitHub renders it (CommonMark, with markdown-it-py rather than
+line regexes, so the parser and GitHub agree on what a quote or a code block is). Never a
+command: a quoted reply (``> ...``, lazy continuation lines included), a fenced or indented
+code block, inline code, HTML blocks and comments (``<!-- ... -->``), and anything inside a
+collapsed ``<details>`` element. Quoting someone's approval must not repeat it, and text a
+reader cannot see must not approve.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 MIN_PREFIX = 12
 
@@ -23,9 +31,10 @@ _APPROVE = re.compile(
     rf"^[ \t]*/approve[ \t]+(?P<role>{_ROLE})[ \t]+(?:sha256:)?(?P<prefix>[0-9A-Fa-f]+)[ \t]*$"
 )
 _REVOKE = re.compile(rf"^[ \t]*/revoke[ \t]+(?P<role>{_ROLE})[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_QUOTE = re.compile(r"^ {0,3}>")
-_INDENTED = re.compile(r"^(?: {4}|\t)")
+_DIGEST = re.compile(rf"(?<![0-9A-Za-z])(?:sha256:)?([0-9a-f]{{{MIN_PREFIX},64}})(?![0-9A-Za-z])")
+_DETAILS_OPEN = re.compile(r"<details\b", re.I)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
+_MARKDOWN = MarkdownIt("commonmark")
 
 
 @dataclass(frozen=True)
@@ -37,27 +46,44 @@ class Command:
     digest_prefix: str = ""
 
 
-def _live_lines(body: str) -> list[str]:
-    """The lines of ``body`` that are neither quoted nor inside a code block."""
-    live: list[str] = []
-    fence: str | None = None
-    for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if (
-                match
-                and match.group("fence")[0] == fence[0]
-                and len(match.group("fence")) >= len(fence)
-            ):
-                fence = None
-            continue
-        if match:
-            fence = match.group("fence")
-            continue
-        if _QUOTE.match(line) or _INDENTED.match(line):
-            continue
-        live.append(line)
-    return live
+def _inline_lines(inline: Token) -> Iterator[str]:
+    """The lines of an inline token made of plain text only. A line holding code, HTML,
+    emphasis or a link is not plain and yields nothing."""
+    line: list[str] = []
+    plain = True
+    for child in [*(inline.children or []), None]:
+        if child is None or child.type in ("softbreak", "hardbreak"):
+            if plain and line:
+                yield "".join(line)
+            line, plain = [], True
+        elif child.type == "text":
+            line.append(child.content)
+        else:
+            plain = False
+
+
+def visible_lines(body: str) -> list[str]:
+    """The plain-text lines of ``body`` a reader sees on the rendered page, outside quotes,
+    code, HTML and collapsed ``<details>``."""
+    lines: list[str] = []
+    quote_depth = 0
+    details_depth = 0
+    for token in _MARKDOWN.parse(body):
+        if token.type == "blockquote_open":
+            quote_depth += 1
+        elif token.type == "blockquote_close":
+            quote_depth -= 1
+        elif token.type == "html_block" or token.type == "inline":
+            html = token.content if token.type == "html_block" else _inline_html(token)
+            details_depth += len(_DETAILS_OPEN.findall(html))
+            details_depth = max(0, details_depth - len(_DETAILS_CLOSE.findall(html)))
+            if token.type == "inline" and quote_depth == 0 and details_depth == 0:
+                lines.extend(_inline_lines(token))
+    return lines
+
+
+def _inline_html(inline: Token) -> str:
+    return "".join(c.content for c in inline.children or [] if c.type == "html_inline")
 
 
 def parse_commands(body: str) -> list[Command]:
@@ -67,7 +93,7 @@ def parse_commands(body: str) -> list[Command]:
     not a command: a short prefix would be too easy to match by chance.
     """
     commands: list[Command] = []
-    for line in _live_lines(body):
+    for line in visible_lines(body):
         approve = _APPROVE.match(line)
         if approve and len(approve.group("prefix")) >= MIN_PREFIX:
             prefix = approve.group("prefix").lower()
@@ -78,3 +104,13 @@ def parse_commands(body: str) -> list[Command]:
         if revoke:
             commands.append(Command("revoke", revoke.group("role")))
     return commands
+
+
+def digest_named(body: str, hex_digest: str) -> bool:
+    """True when the visible text of ``body`` names ``hex_digest`` (a prefix of at least
+    :data:`MIN_PREFIX` lower-case hex digits): what binds a review to the evidence."""
+    for line in visible_lines(body):
+        for match in _DIGEST.finditer(line):
+            if hex_digest.startswith(match.group(1)):
+                return True
+    return False

@@ -8,6 +8,7 @@ take a PyGithub client and translate every API failure into a ReportingError.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from github import Github, GithubException
 from gate.decision import Decision
 from gate.errors import ReportingError, UsageError
 from gate.github.client import ACTIONS_LOGIN, GitHubSettings, RoleTeams, api_errors, call
+from gate.github.collect import team_for
 from gate.report.locations import Location, locate
 from gate.report.markdown import to_markdown
 from gate.report.text import (
@@ -38,8 +40,16 @@ def marker(stage: str) -> str:
     return f"<!-- mrm-gate:sticky:{stage} -->"
 
 
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+# The one check name the Action, the workflows, the rulesets and SOC2-AC-01 use.
+CHECK_NAME = "mrm-gate"
+
+
 def check_run_name(stage: str) -> str:
-    return f"mrm-gate/{stage}"
+    """The check run's name: ``mrm-gate`` at every stage (the stage is in its title), so
+    the required check the branch's rules name is the gate's own."""
+    del stage
+    return CHECK_NAME
 
 
 def decision_from_dict(doc: Any, label: str = "decision") -> Decision:
@@ -79,7 +89,15 @@ def decision_from_dict(doc: Any, label: str = "decision") -> Decision:
         opa_version=doc["opa_version"],
         decided_at=doc["decided_at"],
         engine=doc["engine"],
+        head_commit=_head_commit(doc, label),
     )
+
+
+def _head_commit(doc: dict[str, Any], label: str) -> str:
+    head = doc.get("head_commit", "")
+    if not isinstance(head, str) or (head and not _SHA.match(head)):
+        raise UsageError(f"{label}: head_commit must be a full lower-case commit id")
+    return head
 
 
 # ---------------------------------------------------------------------- rendering
@@ -92,7 +110,7 @@ def sticky_body(decision: Decision, roles: RoleTeams, head_sha: str = "") -> str
     if missing:
         out += ["#### How to approve", ""]
         for req in missing:
-            team = roles.teams.get(req["role"], "")
+            team = team_for(roles, req["role"])
             who = (
                 f"a member of `{team}`"
                 if team
@@ -214,10 +232,13 @@ def publish_check_run(
     50 per call (the first batch with the creation, the rest as updates)."""
     repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
     title = (
-        f"{verdict(decision.allow)}: {len(decision.violations)} violation(s), "
-        f"{len(decision.missing_approvals)} missing approval(s)"
+        f"{verdict(decision.allow)} at {decision.stage}: {len(decision.violations)} "
+        f"violation(s), {len(decision.missing_approvals)} missing approval(s)"
     )
-    summary = to_markdown(decision)[:MAX_SUMMARY]
+    # The digest to approve, from the gate's own identity: approvers copy it from here, not
+    # from a comment any workflow could write.
+    head = f"Bundle digest to approve: `{decision.bundle_digest}` (commit `{head_sha}`)\n\n"
+    summary = (head + to_markdown(decision))[:MAX_SUMMARY]
     batches = list(_batches(annotations)) or [[]]
     name = check_run_name(decision.stage)
 
@@ -228,6 +249,7 @@ def publish_check_run(
         run = repo.create_check_run(
             name=name,
             head_sha=head_sha,
+            external_id=decision.bundle_digest,
             status="completed",
             conclusion="success" if decision.allow else "failure",
             output=output(batches[0]),
@@ -259,12 +281,6 @@ def upsert_sticky_comment(
                 return "updated", str(comment.html_url or "")
         created = issue.create_comment(body)
         return "created", str(created.html_url or "")
-
-
-def pull_head_sha(gh: Github, settings: GitHubSettings, number: int) -> str:
-    repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
-    pr = call(settings, f"reading pull request #{number}", lambda: repo.get_pull(number))
-    return str(pr.head.sha)
 
 
 # ---------------------------------------------------------------------- Actions files

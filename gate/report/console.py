@@ -42,6 +42,7 @@ def _header(decision: Decision, ctx: ReportContext) -> list[Text]:
                 style="yellow",
             )
         )
+    lines += [Text(f"  warning: {note}", style="bold yellow") for note in ctx.notes]
     return lines
 
 

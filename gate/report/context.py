@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from gate.report.locations import Location, locate_all
 CI_AND_GITHUB_FIELDS = (
     "$.change.author_ids",
     "$.change.commit_sha",
+    "$.change.first_commit_at",
     "$.change.ci_run_id",
     "$.change.ci_commit_sha",
     "$.change.required_checks",
@@ -36,6 +38,7 @@ class ReportContext:
     unknown: str = ""
     only_failed: bool = False
     color: bool = False
+    notes: tuple[str, ...] = ()
 
     def where(self, json_path: str) -> Location | None:
         return self.locations.get(json_path)
@@ -54,10 +57,41 @@ def unknown_facts(bundle: Mapping[str, Any], github_collected: bool) -> str:
     ci = collected.get("ci") if isinstance(collected, dict) else None
     change = bundle.get("change")
     has_github = github_collected or (isinstance(change, dict) and "required_checks" in change)
-    missing = [
-        what for what, known in (("CI", bool(ci)), ("GitHub facts", has_github)) if not known
-    ]
+    in_ci = isinstance(ci, dict) and ci.get("provider") not in (None, "", "local")
+    missing = [what for what, known in (("CI", in_ci), ("GitHub facts", has_github)) if not known]
     return ", ".join(f"no {m}" for m in missing)
+
+
+def foreign_commit(bundle: Mapping[str, Any], root: Path) -> str:
+    """A note when the bundle was collected at a commit the repository at ``root`` does not
+    have: most likely it was collected in another repository. Empty when the commit is
+    there (or the bundle names none)."""
+    collected = bundle.get("collected")
+    git = collected.get("git") if isinstance(collected, dict) else None
+    commit = git.get("commit") if isinstance(git, dict) else None
+    if not isinstance(commit, str) or not commit:
+        return ""
+    try:
+        found = (
+            subprocess.run(
+                ["git", "-C", str(root), "cat-file", "-e", f"{commit}^{{commit}}"],
+                capture_output=True,
+                timeout=30,
+            ).returncode
+            == 0
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        found = False
+    if found:
+        return ""
+    ci = collected.get("ci") if isinstance(collected, dict) else None
+    where = ci.get("repository") if isinstance(ci, dict) and ci.get("repository") else ""
+    return (
+        f"this bundle was collected at commit {commit[:12]}"
+        + (f" of {where}" if where else "")
+        + f", which the repository at {root} does not have: it may come from another "
+        "repository; collect it here before relying on this decision"
+    )
 
 
 def load_context(
@@ -87,9 +121,12 @@ def load_context(
         str(item.get("evidence_path", "$"))
         for item in (*decision.violations, *decision.warnings, *decision.waived)
     ]
+    in_ci = bool(os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"))
+    note = "" if in_ci else foreign_commit(bundle, root)
     return ReportContext(
         locations=locate_all(paths, bundle, root, label, text),
         unknown=unknown_facts(bundle, github_collected),
         only_failed=only_failed,
         color=color,
+        notes=(note,) if note else (),
     )

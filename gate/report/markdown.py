@@ -26,6 +26,7 @@ def to_markdown(decision: Decision, context: ReportContext | None = None) -> str
     ]
     if ctx.unknown:
         out += [f"> Local run ({ctx.unknown}): what only CI and GitHub can give is not known.", ""]
+    out += [f"> **Warning:** {note}" for note in ctx.notes] + ([""] if ctx.notes else [])
     if decision.violations:
         out += ["| control | problem | evidence | how to fix |", "|---|---|---|---|"]
         for v in decision.violations:

@@ -21,6 +21,7 @@ from sklearn.metrics import roc_auc_score
 
 from conftest import asset, load_asset
 from gate.audit import docs_pack
+from gate.audit.docs_pack import monitoring_report
 from gate.audit.ledger import Ledger
 from gate.audit.record import standalone
 from gate.engine.toolchain import OpaBinary
@@ -505,3 +506,19 @@ def test_docs_writes_the_monitoring_report_of_the_latest_period(
     assert row[3] == f"{bundle['monitoring']['latest']['psi_score']:g}"
     assert row[6] == f"{bundle['monitoring']['latest']['metrics']['auc']:g}"
     assert "<svg" in html
+
+
+def test_monitoring_report_of_the_bundle_shows_a_waived_control_and_an_undated_period(
+    records: dict[str, dict[str, Any]],
+) -> None:
+    bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
+    del bundle["monitoring"]["latest"]["period"]  # a sample without dates has no period
+    decision = _decision_for(bundle, records)
+    waiver = {"control_id": "MON-PSI-01", "msg": "no monitoring period", "evidence_path": "$"}
+    decision["waived"] = [waiver]
+    periods = monitoring_report.from_bundle(bundle, decision)
+    assert [p["outcome"] for p in periods] == ["waived"]
+    html = docs_pack.to_html(monitoring_report.build_report(bundle, periods))
+    (row,) = [r for r in _cells(html) if r and r[0].startswith("computed ")]
+    assert row[0] == "computed 2026-11-05 (no period)"
+    assert row[2] == "WAIVED" and row[9] == "waived: MON-PSI-01"

@@ -197,17 +197,24 @@ def test_digest_is_the_same_across_ci_runs_of_the_commit(
     assert ("change", "ci_run_id") in VOLATILE_PATHS
 
 
-def test_a_commit_changing_the_evidence_changes_the_digest(
+def test_check_outcomes_are_run_facts_and_evidence_changes_the_digest(
     server: GitHubServer, change: tuple[Path, str, str], tmp_path: Path
 ) -> None:
-    """The digest stays bound to what was checked: another test outcome is another bundle."""
+    """A check concluding differently in a later run is a fact of that run, evaluated by
+    the policy each time, not evidence an approver signed; changed evidence is."""
     repo, first, head = change
     seed(server, first, head)
-    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
     assert run(repo, ci_env(server, tmp_path, head), a).exit_code == 0
     server.add_check(head, "data-contract", "failure")
     assert run(repo, ci_env(server, tmp_path, head), b).exit_code == 0
-    assert bundle_digest(json.loads(a.read_text())) != bundle_digest(json.loads(b.read_text()))
+    one, two = json.loads(a.read_text()), json.loads(b.read_text())
+    assert one["change"]["tests_passed"] is True and two["change"]["tests_passed"] is False
+    assert bundle_digest(one) == bundle_digest(two)
+    model = sorted(p for p in (repo / "models").iterdir() if p.is_file())[0]
+    model.write_bytes(model.read_bytes() + b"retrained")
+    assert run(repo, ci_env(server, tmp_path, head), c).exit_code == 0
+    assert bundle_digest(json.loads(c.read_text())) != bundle_digest(one)
 
 
 DECLARED = [

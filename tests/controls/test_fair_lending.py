@@ -94,11 +94,19 @@ def test_air_breach_blocks_until_reviewed(opa: OpaBinary, policies: PolicySource
     assert "fair_lending" in {r["role"] for r in decision["required_approvals"]}
 
 
+def _score_shift(bundle: dict[str, Any], psi: float, actual: list[float]) -> None:
+    latest = bundle["monitoring"]["latest"]
+    latest["psi_score"] = psi
+    latest["bins"]["score"] = {"edges": [0.0, 0.5, 1.0], "expected": [0.5, 0.5], "actual": actual}
+
+
 def test_amber_psi_warns_and_red_psi_blocks(opa: OpaBinary, policies: PolicySource) -> None:
     bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
-    bundle["monitoring"]["latest"]["psi_score"] = 0.18
+    # Two-bin score distributions whose PSI is the headline, solved by hand: a 0.5/0.5
+    # baseline against 0.293/0.707 gives 0.1823, against 0.236/0.764 gives 0.3101.
+    _score_shift(bundle, 0.18, [0.293, 0.707])
     decision = _decide(opa, policies, bundle, "monitoring")
     assert _failing(decision) == set()
     assert {w["control_id"] for w in decision["warnings"]} >= {"MON-PSI-01"}
-    bundle["monitoring"]["latest"]["psi_score"] = 0.31
+    _score_shift(bundle, 0.31, [0.236, 0.764])
     assert _failing(_decide(opa, policies, bundle, "monitoring")) == {"MON-PSI-01"}

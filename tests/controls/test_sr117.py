@@ -157,3 +157,53 @@ def test_guidance_setting_changes_the_review_cadence(
         (violation,) = [v for v in decision.violations if v["control_id"] == "SR117-VAL-08"]
         assert violation["evidence_path"] == "$.inventory.last_periodic_review_date"
         assert "SR 11-7" in violation["msg"]
+
+
+def test_a_coin_flip_model_is_denied_at_merge_even_with_its_own_lowered_thresholds(
+    opa: OpaBinary, policies: PolicySource
+) -> None:
+    bundle = load_asset("bundles", "credit-complete.json")
+    testing = bundle["testing"]
+    testing["results"].update({"auc": 0.5, "gini": 0.0})
+    testing["thresholds"]["auc"]["min"] = 0.45
+    testing["thresholds"]["gini"]["min"] = -0.1
+    decision = _decide(opa, policies, bundle, "merge")
+    assert not decision.allow
+    assert "SR117-DEV-03" in _failing(decision)
+    paths = {v["evidence_path"] for v in decision.violations if v["control_id"] == "SR117-DEV-03"}
+    assert paths == {
+        "$.testing.thresholds.auc.min",
+        "$.testing.thresholds.gini.min",
+        "$.testing.results.auc",
+        "$.testing.results.gini",
+    }
+
+
+def test_a_rejected_validation_cannot_be_waived(opa: OpaBinary, policies: PolicySource) -> None:
+    bundle = load_asset("bundles", "credit-complete.json")
+    bundle["validation"]["outcome"] = "rejected"
+    bundle["waivers"] = [
+        {
+            "control_id": "SR117-VAL-01",
+            "justification": "business need",
+            "expires_at": "2027-06-30T00:00:00Z",
+        }
+    ]
+    decision = _decide(opa, policies, bundle, "production")
+    assert "SR117-VAL-01" in _failing(decision)
+    # No waiver approval is even asked for, and the refusal is reported.
+    assert "waiver:SR117-VAL-01" not in {r["role"] for r in decision.required_approvals}
+    refused = [w for w in decision.warnings if w["control_id"] == "SR117-VAL-01"]
+    assert [w["evidence_path"] for w in refused] == ["$.waivers[0]"]
+
+
+def test_validation_completed_before_the_artefact_was_signed_is_denied(
+    opa: OpaBinary, policies: PolicySource
+) -> None:
+    bundle = load_asset("bundles", "credit-complete.json")
+    # signed 2026-07-21 in the asset; this validation finished half a year earlier
+    bundle["validation"]["completed_at"] = "2026-01-15T10:00:00Z"
+    decision = _decide(opa, policies, bundle, "production")
+    assert "SR117-VAL-01" in _failing(decision)
+    msgs = [v["msg"] for v in decision.violations if v["control_id"] == "SR117-VAL-01"]
+    assert any("before the artefact was signed" in m for m in msgs)

@@ -68,6 +68,11 @@ def check(
     return result.exit_code, decision, result.stderr
 
 
+def signed() -> str:
+    """A review body naming the digest it approves: what binds a review to the evidence."""
+    return f"Validation report reviewed.\n\nsha256:{digest_hex()}"
+
+
 def approve_all_but_validator(server: GitHubServer, decision: dict[str, Any]) -> None:
     """Other roles the policy may require get genuine approvals, so only the validator
     attack decides the outcome."""
@@ -107,14 +112,14 @@ def test_control_genuine_comment_approval_allows(gh: GitHubServer, tmp_path: Pat
 def test_control_genuine_review_approval_allows(gh: GitHubServer, tmp_path: Path) -> None:
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
-    gh.review(PR, "vera-validator")
+    gh.review(PR, "vera-validator", body=signed())
     code, decision, err = check(gh, tmp_path)
     assert code == 0, err
 
 
 def test_fail_self_approval_by_pr_author(gh: GitHubServer, tmp_path: Path) -> None:
     gh.comment(PR, "dana-dev", f"/approve validator {digest_hex()[:16]}")
-    gh.review(PR, "dana-dev")
+    gh.review(PR, "dana-dev", body=signed())
     decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "dana-dev")
 
@@ -126,7 +131,7 @@ def test_fail_approval_by_commit_co_author(gh: GitHubServer, tmp_path: Path) -> 
 
 
 def test_fail_approval_by_committer(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.review(PR, "carl-committer")
+    gh.review(PR, "carl-committer", body=signed())
     decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "carl-committer")
 
@@ -152,7 +157,7 @@ def test_fail_approval_by_pending_member(gh: GitHubServer, tmp_path: Path) -> No
 
 def test_fail_approval_by_bot(gh: GitHubServer, tmp_path: Path) -> None:
     gh.comment(PR, "mrm-helper[bot]", f"/approve validator {digest_hex()[:16]}")
-    gh.review(PR, "mrm-helper[bot]")
+    gh.review(PR, "mrm-helper[bot]", body=signed())
     decision = run_attack(gh, tmp_path)
     assert not [a for a in decision["stale_approvals"] if a["login"] == "mrm-helper[bot]"]
 
@@ -163,7 +168,7 @@ def test_fail_edited_comment(gh: GitHubServer, tmp_path: Path) -> None:
 
 
 def test_fail_review_before_new_push(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.review(PR, "vera-validator", commit_id=FIRST)
+    gh.review(PR, "vera-validator", commit_id=FIRST, body=signed())
     decision = run_attack(gh, tmp_path)
     assert "stale" in stale_reasons(decision, "vera-validator")
 
@@ -210,20 +215,20 @@ def test_fail_approve_inside_code_block(gh: GitHubServer, tmp_path: Path) -> Non
 
 
 def test_fail_review_cancelled_by_changes_requested(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.review(PR, "vera-validator")
-    gh.review(PR, "vera-validator", state="CHANGES_REQUESTED")
+    gh.review(PR, "vera-validator", body=signed())
+    gh.review(PR, "vera-validator", state="CHANGES_REQUESTED", body=signed())
     run_attack(gh, tmp_path)
 
 
 def test_fail_dismissed_review(gh: GitHubServer, tmp_path: Path) -> None:
-    review = gh.review(PR, "vera-validator")
+    review = gh.review(PR, "vera-validator", body=signed())
     gh.dismiss(PR, review["id"])
     run_attack(gh, tmp_path)
 
 
 def test_fail_revoked_approval(gh: GitHubServer, tmp_path: Path) -> None:
     gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
-    gh.review(PR, "vera-validator")
+    gh.review(PR, "vera-validator", body=signed())
     gh.comment(PR, "vera-validator", "/revoke validator")
     run_attack(gh, tmp_path)
 

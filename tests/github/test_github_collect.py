@@ -43,7 +43,7 @@ def test_success_pull_request_context_and_approval_shapes(
         for i in range(5):
             gh.comment(PR, "someone-else", f"note {i}")
         gh.comment(PR, "vera-validator", f"/approve validator {'ab' * 8}")
-        gh.review(PR, "victor-validator", commit_id="e" * 40)
+        gh.review(PR, "victor-validator", commit_id="e" * 40, body=f"ok {DIGEST}")
         gh.review(PR, "victor-validator", state="COMMENTED")
         context, approvals = collect(monkeypatch, gh, tmp_path, sha="e" * 40)
     assert context == {
@@ -51,10 +51,13 @@ def test_success_pull_request_context_and_approval_shapes(
         "author": "dana-dev",
         "head_sha": "e" * 40,
         "base_ref": "main",
+        "state": "open",
+        "merged": False,
+        "merge_commit_sha": "",
         "commits": [
-            {"sha": FIRST, "author": "dana-dev", "committer": "dana-dev"},
-            {"sha": HEAD, "author": "lee-dev", "committer": "carl-committer"},
-            {"sha": "e" * 40, "author": "", "committer": "web-flow"},
+            {"sha": FIRST, "author": "dana-dev", "committer": "dana-dev", "co_authors": []},
+            {"sha": HEAD, "author": "lee-dev", "committer": "carl-committer", "co_authors": []},
+            {"sha": "e" * 40, "author": "", "committer": "web-flow", "co_authors": []},
         ],
         "unmapped_commits": ["e" * 40],
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from github_server import PR, GitHubServer, actions_env, standard_pull, write_config
+from github_server import HEAD, PR, GitHubServer, actions_env, standard_pull, write_config
 
 from conftest import NOW, ROOT, asset
 from gate._cli import cli
@@ -120,6 +120,7 @@ def test_fail_report_api_error_exits_3(tmp_path: Path) -> None:
                     "opa_version": "1",
                     "decided_at": NOW,
                     "engine": "local",
+                    "head_commit": HEAD,
                 }
             ),
             "utf-8",
@@ -128,7 +129,7 @@ def test_fail_report_api_error_exits_3(tmp_path: Path) -> None:
             cli, ["report", "--decision", str(decision)], env=actions_env(gh, tmp_path)
         )
     assert result.exit_code == 3
-    assert "creating the check run mrm-gate/merge: HTTP 500" in result.stderr
+    assert "creating the check run mrm-gate: HTTP 500" in result.stderr
 
 
 def _mrm_gate(args: list[str], env: dict[str, str | None]) -> subprocess.CompletedProcess[str]:

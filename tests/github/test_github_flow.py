@@ -97,7 +97,7 @@ def test_push_denied_then_approved_then_stale_after_new_push(tmp_path: Path) -> 
             assert f"`{team_of(role)}`" in comment["body"]
         [run1] = gh.check_runs.values()
         assert (run1["name"], run1["conclusion"], run1["head_sha"]) == (
-            "mrm-gate/production",
+            "mrm-gate",
             "failure",
             HEAD,
         )

@@ -55,6 +55,7 @@ def decision(
         "opa_version": "1.0",
         "decided_at": "2026-11-30T12:00:00Z",
         "engine": "local",
+        "head_commit": HEAD,
     }
 
 
@@ -185,3 +186,30 @@ def test_fail_exit_with_decision_and_malformed_decision(tmp_path: Path) -> None:
         assert code == 1
         code, _, err = report(gh, tmp_path, {"allow": "yes"})
     assert code == 2 and "not a decision" in err
+
+
+def test_row3_the_check_run_goes_on_the_evaluated_commit_not_the_head_at_report_time(
+    tmp_path: Path,
+) -> None:
+    """A push between the Action's Check and Report steps must not receive the green
+    check of a commit it never was: the decision names the head it judged."""
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        gh.push(PR, "d" * 40, "dana-dev")  # lands after the check, before the report
+        code, _, err = report(gh, tmp_path, decision(allow=True, missing=False))
+        assert code == 0, err
+        [run] = gh.check_runs.values()
+        assert (run["name"], run["head_sha"], run["conclusion"]) == ("mrm-gate", HEAD, "success")
+        assert DIGEST in run["output"]["summary"]
+
+
+def test_row3_a_decision_naming_no_commit_is_never_reported_on_a_pull_request(
+    tmp_path: Path,
+) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        doc = decision(allow=True, missing=False)
+        del doc["head_commit"]
+        code, _, err = report(gh, tmp_path, doc)
+        assert code == 2 and "names no evaluated commit" in err
+        assert gh.check_runs == {}

@@ -41,6 +41,7 @@ def history_entry(latest: dict[str, Any], decision: dict[str, Any], outcome: str
         "outcome": outcome,
         "alerts": sorted({str(v.get("control_id")) for v in decision.get("violations", [])}),
         "warnings": sorted({str(v.get("control_id")) for v in decision.get("warnings", [])}),
+        "waived": sorted({str(v.get("control_id")) for v in decision.get("waived", [])}),
         "latest": latest,
     }
 
@@ -74,6 +75,8 @@ def record_period(path: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _label(entry: dict[str, Any]) -> str:
+    if get(entry, "period.start") is None:  # a sample without dates has no period
+        return f"computed {text(entry.get('computed_at'))[:10]} (no period)"
     return f"{text(get(entry, 'period.start'))} to {text(get(entry, 'period.end'))}"
 
 
@@ -148,6 +151,13 @@ def _trends(bundle: dict[str, Any], entries: list[dict[str, Any]]) -> list[Block
     return blocks
 
 
+def _findings(entry: dict[str, Any]) -> str:
+    said = [", ".join(entry.get("alerts") or [])]
+    said += [f"warn: {c}" for c in entry.get("warnings") or []]
+    said += [f"waived: {c}" for c in entry.get("waived") or []]
+    return "; ".join(x for x in said if x) or "-"
+
+
 def _periods_table(entries: list[dict[str, Any]]) -> Table:
     rows = []
     for e in entries:
@@ -155,7 +165,7 @@ def _periods_table(entries: list[dict[str, Any]]) -> Table:
         rows.append(
             [_label(e), text(e.get("computed_at")), text(e.get("outcome")).upper()]
             + [MISSING if v is None else f"{v:g}" for v in figures]
-            + [", ".join(e.get("alerts") or []) or "-", text(e.get("bundle_digest"))]
+            + [_findings(e), text(e.get("bundle_digest"))]
         )
     headers = [
         "period",
@@ -245,5 +255,14 @@ def from_bundle(bundle: dict[str, Any], decision: dict[str, Any]) -> list[dict[s
         "bundle_digest": decision.get("bundle_digest"),
         "violations": [v for v in decision.get("violations", []) if v.get("control_id") in KINDS],
         "warnings": [v for v in decision.get("warnings", []) if v.get("control_id") in KINDS],
+        "waived": [v for v in decision.get("waived", []) if v.get("control_id") in KINDS],
     }
-    return [history_entry(latest, mine, "alert" if mine["violations"] else "ok")]
+    outcome = next(
+        (
+            name
+            for key, name in (("violations", "alert"), ("waived", "waived"), ("warnings", "warn"))
+            if mine[key]
+        ),
+        "ok",
+    )
+    return [history_entry(latest, mine, outcome)]

@@ -118,9 +118,28 @@ _any_reason(entry) if _not_applicable_reason(entry.meta, entry.pkg)
 
 # A waiver is requested when the bundle declares it with a justification and a future
 # expiry; it counts once a collected, valid approval for role "waiver:<control id>"
-# exists. An expired or unjustified waiver is no request at all.
+# exists. An expired or unjustified waiver is no request at all. Integrity and
+# separation-of-duties controls (settings non_waivable_controls, from the base branch's
+# policy data) are never waived: a waiver of one is refused with a warning.
+_not_waivable := {id | some id in config.settings.non_waivable_controls}
+
+_refused_waivers := [{
+	"control_id": w.control_id,
+	"framework": "mrm-gate",
+	"section": "waiver policy (policy data non_waivable_controls)",
+	"severity": "high",
+	"title": "Integrity and separation-of-duties controls are not waivable",
+	"msg": sprintf("the waiver of %s is refused: integrity and separation-of-duties controls cannot be waived", [w.control_id]),
+	"remediation": "remove the waiver and meet the control",
+	"evidence_path": sprintf("$.waivers[%d]", [i]),
+} |
+	some i, w in object.get(input.bundle, "waivers", [])
+	w.control_id in _not_waivable
+]
+
 _requested_waivers[w.control_id] := w if {
 	some w in object.get(input.bundle, "waivers", [])
+	not w.control_id in _not_waivable
 	is_string(w.justification)
 	w.justification != ""
 	_now_ns < time.parse_rfc3339_ns(w.expires_at)
@@ -150,10 +169,10 @@ waived := [object.union(v, {"waiver": _waivers[id]}) |
 	some v in vs
 ]
 
-warnings := [w |
+warnings := array.concat(_refused_waivers, [w |
 	some id, entry in _applicable
 	some w in entry.pkg.warn
-]
+])
 
 _status(id) := "fail" if {
 	count(_denials[id]) > 0

@@ -231,3 +231,23 @@ test_success_no_bundle_no_revision if {
 	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
 	d.policy_revision == ""
 }
+
+test_fail_waiver_of_a_non_waivable_control_is_refused if {
+	inp := object.union(_input("merge"), {
+		"bundle": {"waivers": [_waiver("2027-01-01T00:00:00Z")]},
+		"approvals": [_approval("waiver:EX-FAIL", "mia-mrm")],
+	})
+	d := main.decision with data.gate.controls as {"ex": _fail_ctl} with input as inp
+		with data.gate.overrides as {"non_waivable_controls": ["EX-FAIL"]}
+	d.allow == false
+	_statuses(d) == {"EX-FAIL": "fail"}
+	d.waived == []
+	d.required_approvals == []
+	[[w.control_id, w.evidence_path, w.msg] | some w in d.warnings] == [["EX-FAIL", "$.waivers[0]", "the waiver of EX-FAIL is refused: integrity and separation-of-duties controls cannot be waived"]]
+}
+
+test_success_integrity_controls_listed_as_not_waivable_in_data if {
+	every id in ["SR117-VAL-01", "GATE-PROV-01", "SR117-VAL-02", "SOC2-CM-04"] {
+		id in data.gate.config.defaults.non_waivable_controls
+	}
+}

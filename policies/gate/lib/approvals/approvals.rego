@@ -11,16 +11,19 @@
 #   each is listed in `rejected` with that reason.
 package gate.lib.approvals
 
-# Logins that may never approve this change.
-conflicted contains login if {
+# Logins that may never approve this change, lower-cased (GitHub logins are
+# case-insensitive): developers and owner of the model, the pull-request author, and every
+# author, committer and Co-authored-by co-author (suggestion commits included) of a commit.
+conflicted contains lower(login) if {
 	some login in input.bundle.inventory.developer_ids
+	is_string(login)
 }
 
-conflicted contains input.bundle.inventory.owner_id
+conflicted contains lower(input.bundle.inventory.owner_id) if is_string(input.bundle.inventory.owner_id)
 
-conflicted contains input.context.pull_request.author
+conflicted contains lower(input.context.pull_request.author) if is_string(input.context.pull_request.author)
 
-conflicted contains login if {
+conflicted contains lower(login) if {
 	some commit in input.context.pull_request.commits
 	some key in ["author", "committer"]
 	login := commit[key]
@@ -28,7 +31,15 @@ conflicted contains login if {
 	login != ""
 }
 
-# Commits whose author or committer has no GitHub login: anyone could have written them.
+conflicted contains lower(login) if {
+	some commit in input.context.pull_request.commits
+	some login in object.get(commit, "co_authors", [])
+	is_string(login)
+	login != ""
+}
+
+# Commits whose author, committer or a co-author has no GitHub login: anyone could have
+# written them.
 unmapped_commits := object.get(input.context, ["pull_request", "unmapped_commits"], [])
 
 _head_sha := input.context.pull_request.head_sha
@@ -50,7 +61,7 @@ current(a) if {
 }
 
 _provably_independent(a) if {
-	not a.login in conflicted
+	not lower(a.login) in conflicted
 	count(unmapped_commits) == 0
 }
 
@@ -103,13 +114,13 @@ _why_stale(a) := "stale: given for another bundle digest or an earlier commit" i
 
 default _why_conflicted(_) := ""
 
-_why_conflicted(a) := "not independent: the approver authored, committed, develops or owns the change" if {
-	a.login in conflicted
+_why_conflicted(a) := "not independent: the approver authored, committed, co-authored, develops or owns the change" if {
+	lower(a.login) in conflicted
 }
 
 default _why_unmapped := ""
 
-_why_unmapped := sprintf("independence unprovable: commit(s) %s have an author or committer without a GitHub login", [concat(", ", unmapped_commits)]) if {
+_why_unmapped := sprintf("independence unprovable: commit(s) %s have an author, committer or co-author without a GitHub login", [concat(", ", unmapped_commits)]) if {
 	count(unmapped_commits) > 0
 }
 

@@ -48,7 +48,7 @@ _reasons(inp) := reasons if {
 	reasons := {r.reason | some r in rejected}
 }
 
-_independence := "not independent: the approver authored, committed, develops or owns the change"
+_independence := "not independent: the approver authored, committed, co-authored, develops or owns the change"
 
 _stale := "stale: given for another bundle digest or an earlier commit"
 
@@ -139,7 +139,7 @@ test_fail_unmapped_commit_makes_independence_unprovable if {
 	pr := object.union(_pr, {"unmapped_commits": [_old]})
 	inp := _input(pr, [_review("vera-validator")])
 	approvals.approvers("validator") == set() with input as inp
-	_reasons(inp) == {sprintf("independence unprovable: commit(s) %s have an author or committer without a GitHub login", [_old])}
+	_reasons(inp) == {sprintf("independence unprovable: commit(s) %s have an author, committer or co-author without a GitHub login", [_old])}
 }
 
 test_fail_several_reasons_are_joined if {
@@ -150,4 +150,16 @@ test_fail_several_reasons_are_joined if {
 		"not verified: the approver is not a member of the role's team",
 		_stale,
 	]))}
+}
+
+test_fail_co_author_cannot_approve if {
+	pr := object.union(_pr, {"commits": [{"sha": _head, "author": "lee-dev", "committer": "lee-dev", "co_authors": ["sam-suggester"]}]})
+	inp := _input(pr, [_review("sam-suggester")])
+	approvals.approvers("validator") == set() with input as inp
+	_reasons(inp) == {_independence}
+}
+
+test_fail_logins_compare_case_insensitively if {
+	inp := _input(_pr, [_review("Omar-Owner"), _review("DANA-dev")])
+	approvals.approvers("validator") == set() with input as inp
 }

@@ -6,6 +6,10 @@
 #   period. Below amber passes; amber to red warns (investigate); above red blocks
 #   (escalate, open a revalidation or recalibration ticket), except in tiers where red is
 #   report-only. The stricter of the monitoring plan's bands and the policy's bands applies.
+#   The headline psi_score is recomputed from the score bins it summarises (shares floored
+#   at settings monitoring.psi_share_floor); a headline that differs from the bins by more
+#   than monitoring.psi_recompute_tolerance is denied, since the bands would otherwise
+#   judge a number the distributions do not support.
 # custom:
 #   control_id: MON-PSI-01
 #   framework: Model monitoring conventions
@@ -16,6 +20,7 @@ package gate.controls.monitoring["psi-01"]
 
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.stats
 
 control := result.control(rego.metadata.chain())
 
@@ -214,4 +219,30 @@ warn contains result.violation(
 	some name, v in _csi
 	v >= _csi_band.amber
 	v <= _csi_band.red
+}
+
+# ------------------------------------------------------------------ recomputation
+
+_score_bins := object.get(_latest, ["bins", "score"], null)
+
+_recomputed_psi := stats.psi(_score_bins.expected, _score_bins.actual, config.settings.monitoring.psi_share_floor)
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	"the score bins cannot be read: expected and actual must be lists of shares of the same length",
+	"$.monitoring.latest.bins.score",
+	"record the score bins as equal-length lists of expected and actual shares",
+) if {
+	_score_bins != null
+	not _recomputed_psi
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("the headline score PSI %v disagrees with the PSI of its bins, %v (tolerance %v)", [_latest.psi_score, round(_recomputed_psi * 10000) / 10000, tolerance]),
+	"$.monitoring.latest.psi_score",
+	"report the PSI computed from the recorded bins (mrm-gate monitor computes both from the data)",
+) if {
+	tolerance := config.settings.monitoring.psi_recompute_tolerance
+	abs(_latest.psi_score - _recomputed_psi) > tolerance
 }

@@ -10,7 +10,7 @@ _bundle := {
 			"period": {"start": "2026-10-01", "end": "2026-10-31"},
 			"baseline_id": "validation-2024h1",
 			"psi_score": 0.04,
-			"bins": {"score": {"edges": [0, 0.5, 1], "expected": [0.5, 0.5], "actual": [0.49, 0.51]}},
+			"bins": {"score": {"edges": [0, 0.5, 1], "expected": [0.5, 0.5], "actual": [0.401, 0.599]}},
 			"csi": {"bureau_score": 0.03, "debt_to_income": 0.05, "inquiries_6m": 0.01},
 			"csi_top_contributors": ["debt_to_income", "bureau_score"],
 		},
@@ -22,6 +22,18 @@ _input(bundle, stage) := {"stage": stage, "bundle": bundle}
 _with_latest(patch) := object.union(_bundle, {"monitoring": {"latest": patch}})
 
 _msgs(set) := {v.msg | some v in set}
+
+# A headline PSI with two-bin shares whose PSI agrees with it (0.5/0.5 expected; the
+# actual shares were solved for the PSI by hand, to within 0.001).
+_score(psi, actual) := {"psi_score": psi, "bins": {"score": {"edges": [0, 0.5, 1], "expected": [0.5, 0.5], "actual": actual}}}
+
+_psi_014 := _score(0.14, [0.317, 0.683])
+
+_psi_021 := _score(0.21, [0.279, 0.721])
+
+_psi_031 := _score(0.31, [0.236, 0.764])
+
+_psi_030 := _score(0.3, [0.24, 0.76])
 
 test_success_stable_population if {
 	control.deny == set() with input as _input(_bundle, "monitoring")
@@ -57,7 +69,7 @@ test_fail_largest_contributor_left_out if {
 }
 
 test_success_amber_warns if {
-	b := _with_latest({"psi_score": 0.14, "csi": {"debt_to_income": 0.12}})
+	b := _with_latest(object.union(_psi_014, {"csi": {"debt_to_income": 0.12}}))
 	control.deny == set() with input as _input(b, "monitoring")
 	ws := control.warn with input as _input(b, "monitoring")
 	_msgs(ws) == {
@@ -67,7 +79,7 @@ test_success_amber_warns if {
 }
 
 test_fail_red_blocks if {
-	b := _with_latest({"psi_score": 0.31, "csi": {"debt_to_income": 0.4}})
+	b := _with_latest(object.union(_psi_031, {"csi": {"debt_to_income": 0.4}}))
 	ds := control.deny with input as _input(b, "monitoring")
 	_msgs(ds) == {
 		"score PSI 0.31 is red (above 0.25): escalate and open a revalidation or recalibration ticket",
@@ -79,7 +91,7 @@ test_fail_red_blocks if {
 test_fail_stricter_plan_band_applies if {
 	b := object.union(_bundle, {"monitoring": {
 		"plan": {"thresholds": {"psi": {"amber": 0.05, "red": 0.2}, "csi": {"amber": 0.02, "red": 0.04}}},
-		"latest": {"psi_score": 0.21},
+		"latest": _psi_021,
 	}})
 	ds := control.deny with input as _input(b, "monitoring")
 	_msgs(ds) == {
@@ -91,7 +103,7 @@ test_fail_stricter_plan_band_applies if {
 }
 
 test_success_low_tier_red_only_reported if {
-	b := object.union(_with_latest({"psi_score": 0.31, "csi": {"debt_to_income": 0.4}}), {"model": {"risk_tier": "low"}})
+	b := object.union(_with_latest(object.union(_psi_031, {"csi": {"debt_to_income": 0.4}})), {"model": {"risk_tier": "low"}})
 	control.deny == set() with input as _input(b, "monitoring")
 	ws := control.warn with input as _input(b, "monitoring")
 	_msgs(ws) == {
@@ -101,11 +113,29 @@ test_success_low_tier_red_only_reported if {
 }
 
 test_success_unknown_tier_uses_high_tier_bands if {
-	b := object.union(_with_latest({"psi_score": 0.3}), {"model": {"risk_tier": "unknown"}})
+	b := object.union(_with_latest(_psi_030), {"model": {"risk_tier": "unknown"}})
 	ds := control.deny with input as _input(b, "monitoring")
 	count(ds) == 1
 }
 
 test_success_metadata if {
 	control.control.id == "MON-PSI-01"
+}
+
+test_fail_headline_psi_contradicts_its_bins if {
+	# the bins of a 0.31 shift, with the headline of a stable population
+	b := _with_latest(object.union(_psi_031, {"psi_score": 0.043}))
+	ds := control.deny with input as _input(b, "monitoring")
+	_msgs(ds) == {"the headline score PSI 0.043 disagrees with the PSI of its bins, 0.3101 (tolerance 0.005)"}
+}
+
+test_fail_unreadable_bins if {
+	b := _with_latest({"bins": {"score": {"edges": [0, 0.5, 1], "expected": [0.5, 0.5], "actual": [1]}}})
+	ds := control.deny with input as _input(b, "monitoring")
+	{v.evidence_path | some v in ds} == {"$.monitoring.latest.bins.score"}
+}
+
+test_success_headline_within_tolerance_of_bins if {
+	b := _with_latest({"psi_score": 0.043})
+	control.deny == set() with input as _input(b, "monitoring")
 }

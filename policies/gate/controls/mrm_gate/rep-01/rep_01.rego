@@ -2,7 +2,8 @@
 # title: Training is reproducible from recorded references
 # description: |
 #   The bundle records everything needed to retrain the model: the code commit, the
-#   hashes of the data snapshots, the seed and the training command, and the sha256
+#   hashes of the data snapshots, the training environment (a container image digest or
+#   the sha256 of a lock file), the hyperparameters, the seed and the training command, and the sha256
 #   of the artefact that training produced, which must be the artefact being gated.
 #   A retraining by `mrm-gate reproduce` that produced a different artefact fails the
 #   control; at the stages and tiers named in data (production for high tier by
@@ -18,6 +19,7 @@ package gate.controls.mrm_gate["rep-01"]
 
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -25,31 +27,38 @@ _settings := config.settings.mrm_gate
 
 _rep := object.get(input.bundle, "reproducibility", {})
 
-_hex(v, n) if {
-	is_string(v)
-	regex.match(sprintf("^[0-9a-f]{%d}$", [n]), v)
-}
-
-_missing contains ["git_commit", "the code commit (40 hex digits)"] if not _hex(object.get(_rep, "git_commit", null), 40)
+_missing contains ["git_commit", "the code commit (40 hex digits)"] if not values.hex(object.get(_rep, "git_commit", null), 40)
 
 _missing contains ["seed", "the random seed"] if not is_number(object.get(_rep, "seed", null))
 
 _missing contains ["training_command", "the training command"] if {
 	cmd := object.get(_rep, "training_command", null)
-	not _text(cmd)
+	not values.text(cmd)
 }
 
 _missing contains ["artifact_sha256", "the sha256 of the trained artefact"] if {
-	not _hex(object.get(_rep, "artifact_sha256", null), 64)
+	not values.hex(object.get(_rep, "artifact_sha256", null), 64)
 }
+
+_environment := object.get(_rep, "environment", {})
+
+_pinned_environment if values.sha256_digest(object.get(_environment, "image_digest", null))
+
+_pinned_environment if values.hex(object.get(_environment, "lockfile_sha256", null), 64)
+
+_missing contains ["environment", "the training environment (environment.image_digest sha256:... or environment.lockfile_sha256)"] if {
+	not _pinned_environment
+}
+
+_hyperparameters_recorded if {
+	is_object(_rep.hyperparameters)
+	count(_rep.hyperparameters) > 0
+}
+
+_missing contains ["hyperparameters", "the hyperparameters"] if not _hyperparameters_recorded
 
 _missing contains ["data_snapshots", "at least one data snapshot hash"] if {
 	count(object.get(_rep, "data_snapshots", [])) == 0
-}
-
-_text(v) if {
-	is_string(v)
-	trim_space(v) != ""
 }
 
 deny contains result.violation(
@@ -68,8 +77,8 @@ deny contains result.violation(
 	"record the snapshot's hash (dvc.lock or a .dvc file gives it)",
 ) if {
 	some i, snap in object.get(_rep, "data_snapshots", [])
-	not _hex(object.get(snap, "md5", null), 32)
-	not _hex(object.get(snap, "sha256", null), 64)
+	not values.hex(object.get(snap, "md5", null), 32)
+	not values.hex(object.get(snap, "sha256", null), 64)
 }
 
 deny contains result.violation(
@@ -78,7 +87,7 @@ deny contains result.violation(
 	"$.reproducibility.artifact_sha256",
 	"retrain, or gate the artefact that the recorded training produced",
 ) if {
-	_hex(_rep.artifact_sha256, 64)
+	values.hex(_rep.artifact_sha256, 64)
 	object.get(input.bundle, ["artifact", "digest"], "") != concat(":", ["sha256", _rep.artifact_sha256])
 }
 

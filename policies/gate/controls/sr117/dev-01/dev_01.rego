@@ -4,7 +4,10 @@
 #   The development document exists, is pinned by digest, describes this model version
 #   and has the sections the tier requires (settings
 #   sr117.tiers.<tier>.documentation_sections): purpose, theory, methodology,
-#   assumptions, limitations and use restrictions at least.
+#   assumptions, limitations and use restrictions at least. The model design is
+#   documented: the algorithm, its hyperparameters, how they were selected, and the
+#   regularisation and constraint choices (those made for compliance reasons among them),
+#   stated even when there are none.
 # custom:
 #   control_id: SR117-DEV-01
 #   framework: SR 11-7 / SR 26-2
@@ -16,6 +19,7 @@ package gate.controls.sr117["dev-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -51,4 +55,31 @@ deny contains result.violation(
 ) if {
 	lib.present(_doc.model_version)
 	_doc.model_version != input.bundle.model.version
+}
+
+_design := object.get(input.bundle, "model_design", {})
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("the model design does not document the %s", [what]),
+	sprintf("$.model_design.%s", [field]),
+	"document the model design: the algorithm, the hyperparameters and how they were selected, and the regularisation and constraints chosen (say so when there are none)",
+) if {
+	some [field, what] in [
+		["algorithm", "algorithm"],
+		["hyperparameters", "hyperparameters"],
+		["selection_method", "hyperparameter selection methodology"],
+		["regularisation", "regularisation choices"],
+		["uri", "design document location"],
+	]
+	not values.present(object.get(_design, field, null))
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	"the model design does not list its constraint choices (an empty list when there are none)",
+	"$.model_design.constraints",
+	"list the constraints imposed on the model, including those made for compliance reasons (monotonicity, excluded inputs), or an empty list",
+) if {
+	not is_array(object.get(_design, "constraints", null))
 }

@@ -46,3 +46,24 @@ test_success_metadata_names_both_guidances if {
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
 }
+
+test_fail_model_design_section_deleted if {
+	fx.paths(control.deny) == {
+		"$.model_design.algorithm",
+		"$.model_design.hyperparameters",
+		"$.model_design.selection_method",
+		"$.model_design.regularisation",
+		"$.model_design.constraints",
+		"$.model_design.uri",
+	} with input as fx.input_at("merge", fx.without(["/model_design"]))
+}
+
+test_fail_blank_selection_method_and_constraints_not_a_list if {
+	b := fx.patched({"model_design": object.union(fx.bundle.model_design, {"selection_method": "  ", "constraints": "none"})})
+	fx.paths(control.deny) == {"$.model_design.selection_method", "$.model_design.constraints"} with input as fx.input_at("merge", b)
+}
+
+test_success_no_constraints_stated_as_empty_list if {
+	b := fx.patched({"model_design": object.union(fx.bundle.model_design, {"constraints": []})})
+	control.deny == set() with input as fx.input_at("merge", b)
+}

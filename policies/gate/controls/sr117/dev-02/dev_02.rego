@@ -4,7 +4,8 @@
 #   Every dataset names its source, lineage, location, digest and time window, states the
 #   population it represents, and carries quality results within the tier's limits
 #   (settings sr117.tiers.<tier>.data_quality). Data assumptions are stated and each proxy is
-#   justified.
+#   justified. Each training dataset documents the feature-engineering transformations
+#   applied to it and its sampling and weighting decisions.
 # custom:
 #   control_id: SR117-DEV-02
 #   framework: SR 11-7 / SR 26-2
@@ -16,6 +17,7 @@ package gate.controls.sr117["dev-02"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -117,4 +119,37 @@ deny contains result.violation(
 ) if {
 	some i, proxy in object.get(_governance, "proxies", [])
 	not lib.present(object.get(proxy, "justification", ""))
+}
+
+_training := [[i, ds] | some i, ds in _datasets; ds.role == "train"]
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	"no dataset has role train",
+	"$.data.datasets",
+	"describe the training dataset (role train)",
+) if {
+	count(_datasets) > 0
+	count(_training) == 0
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("training dataset %s does not list the feature-engineering transformations applied", [ds.name]),
+	sprintf("$.data.datasets[%d].transformations", [i]),
+	"list each transformation applied to the training data (exclusions, capping, binning, encoding), in order",
+) if {
+	some [i, ds] in _training
+	not values.items(object.get(ds, "transformations", null))
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("training dataset %s does not state its sampling %s decision", [ds.name, field]),
+	sprintf("$.data.datasets[%d].sampling.%s", [i, field]),
+	"state how the training sample was drawn and how it was weighted (\"none\" when unweighted)",
+) if {
+	some [i, ds] in _training
+	some field in ["method", "weighting"]
+	not values.text(object.get(ds, ["sampling", field], null))
 }

@@ -62,3 +62,29 @@ test_success_metadata_names_both_guidances if {
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
 }
+
+_train := fx.bundle.data.datasets[0]
+
+_with_train(ds) := fx.patched({"data": object.union(fx.bundle.data, {"datasets": [ds]})})
+
+test_fail_training_data_without_transformations_and_sampling if {
+	b := _with_train(object.remove(_train, ["transformations", "sampling"]))
+	fx.paths(control.deny) == {
+		"$.data.datasets[0].transformations",
+		"$.data.datasets[0].sampling.method",
+		"$.data.datasets[0].sampling.weighting",
+	} with input as fx.input_at("merge", b)
+}
+
+test_fail_empty_transformations_and_blank_weighting if {
+	b := _with_train(object.union(_train, {"transformations": [], "sampling": {"method": "random 80%", "weighting": ""}}))
+	fx.paths(control.deny) == {
+		"$.data.datasets[0].transformations",
+		"$.data.datasets[0].sampling.weighting",
+	} with input as fx.input_at("merge", b)
+}
+
+test_fail_no_training_dataset if {
+	b := _with_train(object.union(_train, {"role": "validation"}))
+	fx.paths(control.deny) == {"$.data.datasets"} with input as fx.input_at("merge", b)
+}

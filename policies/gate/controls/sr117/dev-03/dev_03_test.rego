@@ -15,6 +15,8 @@ test_fail_no_testing if {
 		"$.testing.stress.scenarios",
 		"$.testing.robustness.uri",
 		"$.testing.robustness.pass",
+		"$.testing.results.auc",
+		"$.testing.results.gini",
 		"$.artifact.digest",
 	} with input as fx.input_at("merge", fx.without(["/testing", "/artifact/digest"]))
 }
@@ -48,4 +50,37 @@ test_success_metadata_names_both_guidances if {
 	control.control.id == "SR117-DEV-03"
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
+}
+
+# A coin-flip model whose bundle lowers its own acceptance criteria to pass.
+_coin_flip := fx.patched({"testing": {
+	"thresholds": {"auc": {"min": 0.45}, "gini": {"min": -0.1}},
+	"results": {"auc": 0.5, "gini": 0.0},
+}})
+
+test_fail_coin_flip_with_lowered_thresholds_denied_at_merge if {
+	fx.paths(control.deny) == {
+		"$.testing.thresholds.auc.min",
+		"$.testing.thresholds.gini.min",
+		"$.testing.results.auc",
+		"$.testing.results.gini",
+	} with input as fx.input_at("merge", _coin_flip)
+	"auc = 0.5 is below the policy floor 0.6" in {v.msg | some v in control.deny} with input as fx.input_at("merge", _coin_flip)
+}
+
+test_fail_floor_metric_needs_a_result_even_without_a_declared_threshold if {
+	b := json.remove(fx.bundle, ["/testing/thresholds/gini", "/testing/results/gini"])
+	fx.paths(control.deny) == {"$.testing.results.gini"} with input as fx.input_at("merge", b)
+}
+
+test_success_floors_are_policy_data if {
+	b := fx.patched({"testing": {"results": {"auc": 0.76}}})
+	control.deny == set() with input as fx.input_at("merge", b)
+	fx.paths(control.deny) == {"$.testing.results.auc", "$.testing.thresholds.auc.min"} with input as fx.input_at("merge", b)
+		with data.gate.overrides as {"sr117": {"testing_floors": {"credit": {"auc": {"min": 0.8}}}}}
+}
+
+test_fail_unparseable_test_times if {
+	b := fx.patched({"testing": {"ran_at": "TBD", "thresholds": {"auc": {"defined_at": "2026-13-45T00:00:00Z"}}}})
+	fx.paths(control.deny) == {"$.testing.ran_at", "$.testing.thresholds.auc.defined_at"} with input as fx.input_at("merge", b)
 }

@@ -3,7 +3,8 @@
 # description: |
 #   The model has a firm-wide inventory record naming its purpose, permitted and
 #   restricted uses, inputs, outputs, owner, developers, validators, status and
-#   validation dates. A production promotion needs a promotable inventory status
+#   validation dates, and links the gated artefact to the registry: the inventory
+#   record's uri and the artefact's registered name. A production promotion needs a promotable inventory status
 #   (settings sr117.promotable_inventory_statuses).
 # custom:
 #   control_id: SR117-INV-01
@@ -26,7 +27,7 @@ _model := object.get(input.bundle, "model", {})
 _inventory_fields := [
 	"record_id", "status", "owner_id", "developer_ids", "validator_ids",
 	"permitted_uses", "restricted_uses", "inputs", "outputs",
-	"last_validation_date", "next_validation_due",
+	"last_validation_date", "next_validation_due", "uri",
 ]
 
 deny contains result.violation(
@@ -45,6 +46,15 @@ deny contains result.violation(
 	sprintf("state the model's %s in its documentation", [field]),
 ) if {
 	some field in lib.missing(_model, ["id", "version", "intended_purpose"])
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	"the artefact has no registered name linking it to the model registry",
+	"$.artifact.name",
+	"record the name under which the release pipeline registers the artefact",
+) if {
+	not lib.present(object.get(input.bundle, ["artifact", "name"], null))
 }
 
 deny contains result.violation(

@@ -30,7 +30,7 @@ test_fail_empty_lists_and_missing_purpose if {
 }
 
 test_fail_no_inventory_at_all if {
-	count(control.deny) == 11 with input as fx.input_at("merge", fx.without(["/inventory"]))
+	count(control.deny) == 12 with input as fx.input_at("merge", fx.without(["/inventory"]))
 }
 
 test_fail_retired_model_not_promoted if {
@@ -45,4 +45,8 @@ test_success_metadata_names_both_guidances if {
 	control.control.id == "SR117-INV-01"
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
+}
+
+test_fail_registry_linkage_removed if {
+	fx.paths(control.deny) == {"$.inventory.uri", "$.artifact.name"} with input as fx.input_at("merge", fx.without(["/inventory/uri", "/artifact/name"]))
 }

@@ -4,10 +4,12 @@
 #   The last revalidation is within the tier's interval (settings
 #   sr117.tiers.<tier>.revalidation_months), the inventory's next validation date has
 #   not passed and does not exceed that interval, and the last periodic review is
-#   recent enough. The review interval depends on the selected guidance (settings
-#   sr117.guidance): under SR 26-2, which drops the fixed annual cadence in favour of
+#   recent enough. The review interval depends on the guidance applied on the decision
+#   date (settings sr117.guidance, and before SR 26-2 was issued SR 11-7 whatever the
+#   setting): under SR 26-2, which drops the fixed annual cadence in favour of
 #   materiality, it is the tier's periodic_review_months; under SR 11-7 ("at least
-#   annually") the guidance's fixed_periodic_review_months (12) caps it. Overdue models
+#   annually") it is the guidance's fixed_periodic_review_months (12) for every model,
+#   not stretched by tier. The message names the guidance applied and the one in force. Overdue models
 #   are blocked from promotion and flagged at monitoring.
 # custom:
 #   control_id: SR117-VAL-08
@@ -27,8 +29,11 @@ _inventory := object.get(input.bundle, "inventory", {})
 
 _revalidation_months := object.get(lib.tier, "revalidation_months", 12)
 
-# The review interval in months: the tier's, capped by a fixed cadence if the guidance has one.
-review_months := min({object.get(lib.tier, "periodic_review_months", 12), object.get(lib.rules, "fixed_periodic_review_months", 1200)})
+# The review interval in months: a guidance with a fixed cadence (SR 11-7: at least
+# annually) sets it for every model, whatever its tier; otherwise the tier's.
+review_months := lib.rules.fixed_periodic_review_months
+
+review_months := object.get(lib.tier, "periodic_review_months", 12) if not lib.rules.fixed_periodic_review_months
 
 deny contains result.violation(
 	rego.metadata.chain(),
@@ -51,7 +56,7 @@ deny contains result.violation(
 
 deny contains result.violation(
 	rego.metadata.chain(),
-	sprintf("the last periodic review (%s) is more than %d months old under %s; it was due by %s", [_inventory.last_periodic_review_date, review_months, lib.guidance, due]),
+	sprintf("the last periodic review (%s) is more than %d months old under %s; it was due by %s", [_inventory.last_periodic_review_date, review_months, lib.note, due]),
 	"$.inventory.last_periodic_review_date",
 	"complete the periodic review and record its date in the inventory",
 ) if {

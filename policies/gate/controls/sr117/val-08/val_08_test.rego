@@ -29,7 +29,7 @@ test_success_sr_26_2_follows_tier_cadence if {
 test_fail_sr_11_7_requires_annual_review if {
 	control.review_months == 12 with input as fx.input_at("production", _medium_reviewed_16_months_ago)
 		with data.gate.overrides as _sr_11_7
-	{v.msg | some v in control.deny} == {"the last periodic review (2025-07-30) is more than 12 months old under SR 11-7; it was due by 2026-07-30"} with input as fx.input_at("production", _medium_reviewed_16_months_ago)
+	{v.msg | some v in control.deny} == {"the last periodic review (2025-07-30) is more than 12 months old under SR 11-7 (selected by the policy data; SR 26-2 is in force on 2026-11-30); it was due by 2026-07-30"} with input as fx.input_at("production", _medium_reviewed_16_months_ago)
 		with data.gate.overrides as _sr_11_7
 }
 
@@ -75,4 +75,23 @@ test_success_metadata_names_both_guidances if {
 	control.control.id == "SR117-VAL-08"
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
+}
+
+# A low-tier model (24-month tier cadence) reviewed 13 months before a decision dated
+# before SR 26-2 existed: SR 11-7's annual review applies, whatever the setting says.
+_low_reviewed_13_months_before := fx.patched({
+	"model": {"risk_tier": "low"},
+	"inventory": {"last_periodic_review_date": "2025-03-01"},
+})
+
+test_fail_sr_11_7_annual_review_not_stretched_by_tier_before_sr_26_2 if {
+	inp := object.union(fx.input_at("production", _low_reviewed_13_months_before), {"context": {"now": "2026-04-10T12:00:00Z"}})
+	control.review_months == 12 with input as inp
+	{v.msg | some v in control.deny} == {"the last periodic review (2025-03-01) is more than 12 months old under SR 11-7 (in force on 2026-04-10); it was due by 2026-03-01"} with input as inp
+}
+
+test_success_same_model_after_sr_26_2_follows_the_tier if {
+	inp := object.union(fx.input_at("production", _low_reviewed_13_months_before), {"context": {"now": "2026-04-20T12:00:00Z"}})
+	control.review_months == 24 with input as inp
+	control.deny == set() with input as inp
 }
