@@ -404,22 +404,9 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if fmt == "json":
             click.echo(json.dumps(rows, indent=2))
             return
-        click.echo(f"history of {model_id} in {ledger_path}:")
-        click.echo(f"  {'#':>4}  {'version':<10} {'stage':<11} {'verdict':<8} {'decided at':<21}")
-        for r in rows:
-            click.echo(
-                f"  {r['index']:>4}  {r['version']:<10} {r['stage']:<11} "
-                f"{verdict(r['allowed']):<8} "
-                f"{r['decided_at']:<21} bundle {str(r['bundle_digest'])[7:23]}"
-            )
-            click.echo(f"        approvals: {'; '.join(r['approvals']) or 'none required'}")
-            if r["pull_request"] is not None:
-                click.echo(
-                    f"        pull request: {r['repository'] or '?'}#{r['pull_request']} "
-                    f"at {r['head_sha'] or '?'}"
-                )
-            if r["ci_run"]:
-                click.echo(f"        CI run: {r['ci_run']}")
+        from gate.report.ledger import history_table
+
+        click.echo(history_table(model_id, str(ledger_path), rows), nl=False)
 
     @cli.command()
     @click.option(
