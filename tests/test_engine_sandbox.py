@@ -184,3 +184,14 @@ def test_build_failure_is_an_engine_error(tmp_path: Path) -> None:
     assert out.returncode == 3
     assert "bundle build failed" in out.stderr and "broken.rego" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_unwritable_cache_costs_speed_not_the_check(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go", "utf-8")
+    out = gate(
+        "check", "--bundle", CREDIT, "--stage", "merge", "--now", NOW,
+        env={"MRM_GATE_CACHE": str(blocked / "cache")},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr

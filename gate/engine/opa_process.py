@@ -19,10 +19,12 @@ can write the OPA binary, so it belongs to the same user as ``.tools/``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 from gate.errors import EngineError
@@ -43,12 +45,29 @@ DEFAULT_TIMEOUT = 60.0
 
 
 def cache_dir() -> Path:
-    """Where the gate caches what it learned from OPA (``MRM_GATE_CACHE`` overrides)."""
+    """Where the gate caches what it learned from OPA (``MRM_GATE_CACHE`` overrides).
+
+    An unwritable cache (a read-only home on a CI runner) costs speed, never the check:
+    the gate then caches in a private temporary folder for this process.
+    """
     explicit = os.environ.get("MRM_GATE_CACHE")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mrm-gate"
+        wanted = Path(explicit)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        wanted = Path(base) / "mrm-gate"
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        if os.access(wanted, os.W_OK | os.X_OK):
+            return wanted
+    except OSError:
+        pass
+    return _private_cache()
+
+
+@functools.cache
+def _private_cache() -> Path:
+    return Path(tempfile.mkdtemp(prefix="mrm-gate-cache-"))
 
 
 def run_opa(
