@@ -32,7 +32,7 @@ endif
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,examples,monitoring]'
+	$(PY) -m pip install --quiet -e '.[dev,examples,monitoring,spark]'
 	touch $@
 
 $(OPA): gate/OPA_VERSION scripts/install-opa.sh

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,9 @@ def _artifact_digest(artifact: Path | None, digest: str | None) -> str:
             f"--artifact {artifact} is not a file",
             hint="pass the model artefact file the bundle's artifact.digest was taken of",
         )
-    sha = hashlib.sha256()
-    with artifact.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            sha.update(chunk)
-    return "sha256:" + sha.hexdigest()
+    from gate.collect.hashing import sha256_file
+
+    return "sha256:" + sha256_file(artifact, label=str(artifact))[0]
 
 
 def _echo_verdict(verdict: Any, artifact_digest: str, trust_source: str) -> None:

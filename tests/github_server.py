@@ -222,6 +222,8 @@ class GitHubServer:
             "created_at": created,
             "updated_at": self.tick() if edited else created,
         }
+        if edited:
+            item["edits"] = [item["updated_at"]]
         pull.comments.append(item)
         return item
 
@@ -460,6 +462,31 @@ class GitHubServer:
 
     # ------------------------------------------------------------------ routing
 
+    def _graphql(self, body: Any) -> tuple[int, Any, dict[str, str]]:
+        """The one GraphQL query the gate makes: ``nodes(ids:)`` of issue comments with
+        ``lastEditedAt`` and ``includesCreatedEdit`` (GitHub's public schema). The edit
+        history is kept even when an edit fell within the second the comment was posted."""
+        query = str((body or {}).get("query", ""))
+        ids = ((body or {}).get("variables") or {}).get("ids")
+        if "nodes(ids:" not in query or "lastEditedAt" not in query or not isinstance(ids, list):
+            return 200, {"errors": [{"message": "this test server answers one query only"}]}, {}
+        by_node = {f"IC_{c['id']}": c for p in self.pulls.values() for c in p.comments}
+        nodes = []
+        for node_id in ids:
+            item = by_node.get(node_id)
+            if item is None:
+                nodes.append(None)
+                continue
+            edits = item.get("edits") or []
+            nodes.append(
+                {
+                    "id": node_id,
+                    "lastEditedAt": edits[-1] if edits else None,
+                    "includesCreatedEdit": bool(edits),
+                }
+            )
+        return 200, {"data": {"nodes": nodes}}, {}
+
     def forbidden(self, method: str, path: str) -> tuple[int, Any, dict[str, str]] | None:
         """GitHub's answer when the token may not do this (PERMISSIONS.md): the workflow
         token has no Administration or organisation Members permission; a fork's token
@@ -469,7 +496,8 @@ class GitHubServer:
             return None
         admin = re.fullmatch(r"/repos/[^/]+/[^/]+/branches/[^/]+/protection(/.*)?", path)
         members = re.fullmatch(r"/orgs/[^/]+/(teams/[^/]+/)?(members|memberships)(/.*)?", path)
-        if admin or members or (kind == "fork" and method != "GET"):
+        writes = method != "GET" and path != "/graphql"  # a GraphQL query only reads
+        if admin or members or (kind == "fork" and writes):
             doc = "https://docs.github.com/rest"
             return 403, {"message": INTEGRATION_403, "documentation_url": doc, "status": "403"}, {}
         return None
@@ -485,6 +513,8 @@ class GitHubServer:
             return reply
         if (reply := self._platform_endpoint(method, path, query)) is not None:
             return reply
+        if path == "/graphql" and method == "POST":
+            return self._graphql(body)
         if path == "/user":
             if self.user_endpoint_forbidden:
                 return 403, {"message": "Resource not accessible by integration"}, {}
@@ -556,6 +586,7 @@ class GitHubServer:
                 for item in pull.comments:
                     if item["id"] == int(hit[1]):
                         item["body"], item["updated_at"] = body["body"], self.tick()
+                        item.setdefault("edits", []).append(item["updated_at"])
                         return 200, self.comment_json(pull, item), {}
             return 404, {"message": "Not Found"}, {}
         if hit := m(rf"{prefix}/commits/([0-9a-f]{{40}})(/pulls)?", path):

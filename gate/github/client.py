@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -214,6 +215,11 @@ def call(settings: GitHubSettings, what: str, fn: Callable[[], T]) -> T:
         return fn()
 
 
+# ``org/team-slug`` as GitHub spells them: an organisation login and a team slug, nothing
+# a URL path could normalise into another endpoint (``..``, a second ``/``, ``%2F``).
+_TEAM = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$")
+
+
 @dataclass(frozen=True)
 class RoleTeams:
     """The ``roles:`` section of ``.mrm-gate.yml``: approval role -> ``org/team-slug``."""
@@ -233,7 +239,7 @@ class RoleTeams:
             raise UsageError(f"{path}: 'roles' must map role names to org/team slugs")
         teams: dict[str, str] = {}
         for role, team in roles.items():
-            if not isinstance(team, str) or team.count("/") != 1 or not all(team.split("/")):
+            if not isinstance(team, str) or not _TEAM.match(team):
                 raise UsageError(
                     f"{path}: roles.{role} must be 'org/team-slug', not {team!r}",
                     hint="e.g. roles: {validator: my-org/model-validators}",

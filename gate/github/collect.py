@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from github import Github, GithubException
 from github.PullRequest import PullRequest
@@ -97,8 +98,8 @@ class Membership:
         return self.cache[key]
 
     def _check(self, team: str, login: str) -> bool:
-        org, slug = team.split("/")
-        path = f"/orgs/{org}/teams/{slug}/memberships/{login}"
+        org, slug = (quote(part, safe="") for part in team.split("/"))
+        path = f"/orgs/{org}/teams/{slug}/memberships/{quote(login, safe='')}"
         with api_errors(self.settings, f"checking {login}'s membership of {team}"):
             try:
                 _, data = self.gh.requester.requestJsonAndCheck("GET", path)
@@ -277,12 +278,18 @@ def collect_approvals(
 
     with api_errors(settings, f"listing the comments of pull request #{pr.number}"):
         comments = list(pr.get_issue_comments())
+    approving = [
+        c for c in comments if any(k.kind == "approve" for k in parse_commands(c.body or ""))
+    ]
+    rewritten = edited_comments(members.gh, settings, [str(c.node_id) for c in approving])
     for comment in comments:
         user = comment.user
         if _is_bot(user):
             continue
         login = _login(user)
-        edited = comment.updated_at != comment.created_at
+        # REST timestamps are whole seconds: an edit within the second the comment was
+        # posted leaves updated_at == created_at. GitHub's edit history tells.
+        edited = comment.updated_at != comment.created_at or str(comment.node_id) in rewritten
         at = _iso(comment.created_at)
         for command in parse_commands(comment.body or ""):
             if command.kind == "revoke":
@@ -324,6 +331,33 @@ def collect_approvals(
         else:
             approvals.append(item)
     return approvals
+
+
+_EDITS_QUERY = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on IssueComment { id lastEditedAt includesCreatedEdit } }
+}
+"""
+
+
+def edited_comments(gh: Github, settings: GitHubSettings, node_ids: list[str]) -> set[str]:
+    """The node ids among ``node_ids`` of comments ever edited, read from GitHub's GraphQL
+    edit history (``lastEditedAt``, ``includesCreatedEdit``). An answer that does not
+    cover every comment fails closed."""
+    edited: set[str] = set()
+    for start in range(0, len(node_ids), 100):
+        batch = node_ids[start : start + 100]
+        with api_errors(settings, "reading the edit history of the approving comments"):
+            _, data = gh.requester.graphql_query(_EDITS_QUERY, {"ids": batch})
+            nodes = data["data"]["nodes"]
+            if not isinstance(nodes, list) or len(nodes) != len(batch):
+                raise ValueError("nodes")
+            for wanted, node in zip(batch, nodes, strict=True):
+                if not isinstance(node, dict) or node.get("id") != wanted:
+                    raise ValueError("node")
+                if node.get("lastEditedAt") is not None or node.get("includesCreatedEdit"):
+                    edited.add(wanted)
+    return edited
 
 
 def event_commit(settings: GitHubSettings) -> str:

@@ -218,3 +218,28 @@ def test_the_workflow_token_cannot_read_team_membership_and_says_what_to_grant(
     assert code == 3 and decision == {}
     assert "HTTP 403 (Resource not accessible by integration)" in err
     assert "Members: read" in err and "Traceback" not in err
+
+
+# ---- row 9: an edited comment never approves, even within the second it was posted
+
+
+def test_row9_a_comment_rewritten_within_its_second_does_not_count(
+    gh: GitHubServer, tmp_path: Path
+) -> None:
+    _, first, _ = check(gh, tmp_path)
+    approve_all_but_validator(gh, first)
+    posted = gh.comment(PR, "vera-validator", "Not yet: see my notes.")
+    gh.edit_comment(posted["id"], f"/approve validator {digest_hex()[:16]}", same_second=True)
+    assert gh.comment_json(gh.pulls[PR], posted)["updated_at"] == posted["created_at"]
+    code, decision, _ = check(gh, tmp_path)
+    assert code == 1
+    assert validator(decision)["satisfied"] is False
+
+
+def test_row9_an_edit_history_the_gate_cannot_read_fails_closed(
+    gh: GitHubServer, tmp_path: Path
+) -> None:
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.fail_raw("POST", r"^/graphql$", 200, b'{"data": {"nodes": []}}')
+    err = _fault(gh, tmp_path)
+    assert "edit history of the approving comments" in err

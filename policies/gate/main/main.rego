@@ -352,7 +352,6 @@ decision := {
 	"required_approvals": required_approvals,
 	"stale_approvals": stale_approvals,
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) == 0
 
 decision := {
@@ -365,5 +364,4 @@ decision := {
 	"required_approvals": [],
 	"stale_approvals": [],
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) > 0
