@@ -299,7 +299,6 @@ decision := {
 	"required_approvals": required_approvals,
 	"stale_approvals": stale_approvals,
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) == 0
 
 decision := {
@@ -312,5 +311,4 @@ decision := {
 	"required_approvals": [],
 	"stale_approvals": [],
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) > 0
