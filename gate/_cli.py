@@ -6,21 +6,18 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, Protocol
+from typing import Any, NoReturn
 
 import click
 
-from gate import __version__
+from gate import __version__, app
 from gate.clock import now_option, resolve_now
-from gate.decision import Decision, decision_from_policy
+from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
-from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import find_opa, pinned_version
 from gate.errors import EXIT_INVALID, GateError
-from gate.evidence import bundle_digest, load_bundle
 from gate.fileio import write_atomic
-from gate.policy import PolicySource, build_bundle, default_policy_dir
-from gate.policy_input import build_input
+from gate.policy import PolicySource, build_bundle
 
 STAGES = ("merge", "staging", "production", "monitoring")
 
@@ -89,21 +86,13 @@ def _policy_options(f: Any) -> Any:
 
 
 def _policy_source(policy: Path | None, data_files: tuple[Path, ...]) -> PolicySource:
-    source = PolicySource(policy or default_policy_dir(), tuple(data_files))
-    source.check()
-    return source
+    return app.policy_source(policy, data_files)
 
 
 def _engine(
     opa_url: str | None, opa_bin: str | None, source: PolicySource, timeout: float
 ) -> PolicyEngine:
-    if opa_url:
-        from gate.engine.server import ServerOpaEngine
-
-        return ServerOpaEngine(
-            opa_url, timeout=timeout, token=os.environ.get("MRM_GATE_OPA_TOKEN") or None
-        )
-    return LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
+    return app.choose_engine(opa_url, opa_bin, source, timeout)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -167,15 +156,7 @@ def emit_report(
         click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
 
 
-class Collector(Protocol):
-    """Gathers, itself (GitHub API, git, CI), the pull request a run judges and its
-    approvals; see gate.github.collect.GitHubCollector."""
-
-    def head_commit(self) -> str | None:
-        """The commit the run judges, which the bundle digest binds (None: no PR)."""
-
-    def __call__(self, digest: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """The pull-request context and the approvals, judged against ``digest``."""
+Collector = app.Collector
 
 
 def evaluate(
@@ -186,37 +167,30 @@ def evaluate(
     now: str,
     collector: Collector | None = None,
 ) -> Decision:
-    """Load, validate and evaluate one bundle; raise on anything untrustworthy."""
-    bundle = load_bundle(bundle_path)
-    head = collector.head_commit() if collector else None
-    digest = bundle_digest(bundle, head)
-    pull_request, approvals = collector(digest) if collector else (None, [])
-    policy_input = build_input(
-        bundle,
-        stage=stage,
-        digest=digest,
-        now=now,
-        repository=os.environ.get("GITHUB_REPOSITORY", ""),
-        pull_request=pull_request,
-        approvals=approvals,
-    )
-    result = engine.evaluate(policy_input)
-    return decision_from_policy(
-        result, stage=stage, bundle_digest=digest, decided_at=now, head_commit=head or ""
-    )
+    """Load, validate and evaluate one bundle (see :func:`gate.app.evaluate`)."""
+    return app.evaluate(bundle_path, stage, engine, now=now, collector=collector).decision
 
 
 @cli.command()
 @click.option(
     "--bundle",
-    "bundle_path",
+    "bundle_paths",
     required=True,
+    multiple=True,
     type=click.Path(path_type=Path),
-    help="Evidence bundle JSON (from `mrm-gate collect`).",
+    help="Evidence bundle JSON (from `mrm-gate collect`). Repeat it, or name a folder of "
+    "bundles, to check many in one call (with --output-dir).",
 )
 @click.option("--stage", required=True, type=click.Choice(STAGES))
 @click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
 @report_options
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Check every bundle given and write one report per bundle here, named after it "
+    "(each byte for byte the report of a single check); exit 1 if any is denied.",
+)
 @now_option("Evaluation time, RFC 3339 (default: the current time). For replays.")
 @click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
 @click.option(
@@ -236,11 +210,12 @@ def evaluate(
 )
 @_policy_options
 def check(
-    bundle_path: Path,
+    bundle_paths: tuple[Path, ...],
     stage: str,
     opa_url: str | None,
     fmt: str,
     output: Path | None,
+    output_dir: Path | None,
     only_failed: bool,
     now: str | None,
     timeout: float,
@@ -251,16 +226,71 @@ def check(
     opa_bin: str | None,
 ) -> None:
     """Evaluate an evidence bundle at a stage and exit with the decision."""
-    source = _policy_source(policy, data_files) if not opa_url else PolicySource(Path("."))
-    engine = _engine(opa_url, opa_bin, source, timeout)
+    if output_dir is not None or len(bundle_paths) > 1 or bundle_paths[0].is_dir():
+        if output_dir is None or output is not None or use_github:
+            raise click.UsageError(
+                "checking several bundles needs --output-dir, and takes neither --output "
+                "nor --github (approvals are collected per pull request)"
+            )
+    engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
+    if output_dir is not None:
+        _check_many(bundle_paths, stage, fmt, output_dir, resolve_now(now), engine, only_failed)
     collector: Collector | None = None
     if use_github:
         from gate.github.collect import collector_from_env
 
         collector = collector_from_env(config_path)
-    decision = evaluate(bundle_path, stage, engine, now=resolve_now(now), collector=collector)
-    emit_report(decision, bundle_path, fmt, output, only_failed, github_collected=use_github)
+    decision = evaluate(bundle_paths[0], stage, engine, now=resolve_now(now), collector=collector)
+    emit_report(decision, bundle_paths[0], fmt, output, only_failed, github_collected=use_github)
     sys.exit(decision.exit_code)
+
+
+# The file name of each format's report in --output-dir.
+SUFFIXES = {"table": ".txt", "json": ".json", "markdown": ".md", "sarif": ".sarif",
+            "junit": ".xml", "github": ".txt"}  # fmt: skip
+
+
+def _bundle_files(paths: tuple[Path, ...]) -> list[Path]:
+    """The bundles named, a folder standing for its *.json, *.yaml and *.yml files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in (".json", ".yaml", ".yml"))
+        else:
+            found.append(path)
+    return found
+
+
+def _check_many(
+    paths: tuple[Path, ...],
+    stage: str,
+    fmt: str,
+    output_dir: Path,
+    now: str,
+    engine: PolicyEngine,
+    only_failed: bool,
+) -> NoReturn:
+    from gate.report import render
+    from gate.report.context import load_context
+
+    bundles = _bundle_files(paths)
+    targets = [output_dir / (p.name.split(".")[0] + SUFFIXES[fmt]) for p in bundles]
+    if not bundles or len(set(targets)) != len(targets):
+        raise click.UsageError(
+            "give at least one bundle, with distinct file names (each names its report)"
+        )
+    done = app.evaluate_many(bundles, stage, engine, now=now)
+    for path, target, evaluation in zip(bundles, targets, done, strict=True):
+        context = load_context(
+            path, evaluation.decision, github_collected=False, only_failed=only_failed, color=False
+        )
+        write_atomic(target, render(fmt, evaluation.decision, context))
+    denied = sum(1 for e in done if not e.decision.allow)
+    click.echo(
+        f"mrm-gate: {len(done) - denied} allowed, {denied} denied; reports written to {output_dir}",
+        err=True,
+    )
+    sys.exit(1 if denied else 0)
 
 
 @cli.command()

@@ -85,21 +85,13 @@ def _load_json(path: Path) -> dict[str, Any]:
 def _decision_doc(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A decision from `check --format json`, or the decision inside a decision record."""
     from gate.audit.record import API_VERSION
-    from gate.errors import EvidenceError, Problem
+    from gate.decision import Decision
 
     doc = _load_json(path)
     if doc.get("apiVersion") == API_VERSION and isinstance(doc.get("decision"), dict):
+        Decision.from_json(doc["decision"], f"{path} (its decision)")
         return doc["decision"], list(doc.get("approvals") or [])
-    needed = ("allow", "stage", "controls", "bundle_digest", "decided_at")
-    lacking = [k for k in needed if k not in doc]
-    if lacking:
-        raise EvidenceError(
-            f"{path}: not a gate decision",
-            [
-                Problem(str(path), f"$.{k}", "missing", "write it with `check --format json`")
-                for k in lacking
-            ],
-        )
+    Decision.from_json(doc, str(path))
     return doc, []
 
 
@@ -169,7 +161,6 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     from gate.errors import EngineError, UsageError
     from gate.evidence import bundle_digest, load_bundle
     from gate.fileio import write_atomic
-    from gate.policy import PolicySource
     from gate.report.text import verdict
 
     @cli.command()
@@ -258,8 +249,9 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 "--attestation needs a signer: pass --sign-key KEY (or --keyless in CI)",
                 hint="create a key pair with `mrm-gate keygen --output DIR`",
             )
-        source = _policy_source(policy, data_files) if not opa_url else None
-        engine = _engine(opa_url, opa_bin, source or PolicySource(Path(".")), timeout)
+        checked = _policy_source(policy, data_files)
+        engine = _engine(opa_url, opa_bin, checked, timeout)
+        source = None if opa_url else checked
         repository = os.environ.get("GITHUB_REPOSITORY", "")
         if decision_path is not None:
             if use_github:

@@ -138,15 +138,13 @@ def monitor(
     Exit codes: 0 ok or warn, 1 alert (or warn with --fail-on-warn), 2 bad input,
     3 engine or GitHub error.
     """
+    from gate import app
     from gate._cli import _engine, _policy_source
-    from gate.decision import decision_from_policy
-    from gate.evidence import bundle_digest, load_bundle
+    from gate.evidence import load_bundle
     from gate.monitor import evidence as ev
     from gate.monitor.plan import read_plan
     from gate.monitor.run import Options, compute, parse_time
     from gate.monitor.tables import read_table
-    from gate.policy import PolicySource
-    from gate.policy_input import build_input
 
     if (period_start is None) != (period_end is None):
         raise UsageError("give both --period-start and --period-end, or neither")
@@ -182,22 +180,14 @@ def monitor(
         )
     new_bundle = ev.monitored_bundle(bundle, result.latest, str(output_path))
 
-    source = _policy_source(policy, data_files) if not opa_url else PolicySource(Path("."))
-    engine = _engine(opa_url, opa_bin, source, timeout)
-    digest = bundle_digest(new_bundle)
-    policy_input = build_input(
+    engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
+    policy_input = app.policy_input_for(
         new_bundle,
-        stage="monitoring",
-        digest=digest,
+        "monitoring",
         now=decided_at,
         repository=os.environ.get("GITHUB_REPOSITORY", ""),
     )
-    decision = decision_from_policy(
-        engine.evaluate(policy_input),
-        stage="monitoring",
-        bundle_digest=digest,
-        decided_at=decided_at,
-    )
+    decision = app.decide(engine, policy_input)
     verdict = ev.outcome(decision)
     write_atomic(output_path, ev.bundle_text(new_bundle))
     if report_path is not None:

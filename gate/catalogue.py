@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,18 +75,19 @@ def controls_from_inspect(doc: Any, root: Path) -> list[Control]:
 
 def inspect_controls(opa: str, policy_dir: Path, timeout: float = 60.0) -> list[Control]:
     """Run `opa inspect` on the policy directory and return its controls."""
-    cmd = [opa, "inspect", "--annotations", "--format", "json", str(policy_dir)]
+    from gate.engine.opa_process import run_opa
+
+    stdout = run_opa(
+        opa,
+        ["inspect", "--annotations", "--format", "json", str(policy_dir)],
+        what="`inspect` of the policy annotations",
+        timeout=timeout,
+    )
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise EngineError(f"`opa inspect` did not finish within {timeout:g}s") from None
-    if proc.returncode != 0:
-        raise EngineError("`opa inspect` failed", detail=proc.stderr or proc.stdout)
-    try:
-        doc = json.loads(proc.stdout)
+        doc = json.loads(stdout)
     except ValueError:
         raise EngineError(
-            "`opa inspect` printed output that is not JSON", detail=proc.stdout[:500]
+            "`opa inspect` printed output that is not JSON", detail=stdout[:500]
         ) from None
     return controls_from_inspect(doc, policy_dir)
 

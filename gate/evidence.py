@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from gate.engine.toolchain import shipped_dir
@@ -84,11 +86,46 @@ def _fix_for(error: ValidationError) -> str:
     return "see docs/evidence.md for this field"
 
 
+# Evidence dates are RFC 3339 and plausible: a `TBD`, a year 9999 or a year 1000 is a
+# placeholder, not a date, and a policy must never have to guess what it means.
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2199
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+FORMATS = FormatChecker()
+
+
+def _plausible_year(year: int) -> None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"year {year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    """RFC 3339 date-time (section 5.6), a real calendar instant, in the plausible years."""
+    if not isinstance(value, str):
+        return True  # the schema's "type" judges non-strings
+    if not _RFC3339.fullmatch(value):
+        raise ValueError("not an RFC 3339 date-time such as 2026-11-30T12:00:00Z")
+    parsed = dt.datetime.fromisoformat(value.upper())  # also refuses 2026-02-30
+    _plausible_year(parsed.year)
+    return True
+
+
+@FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        raise ValueError("not an RFC 3339 full-date such as 2026-11-30")
+    _plausible_year(dt.date.fromisoformat(value).year)
+    return True
+
+
 def schema_problems(doc: Any, schema_name: str, file_label: str) -> list[Problem]:
     """Every schema violation of ``doc``, each located by its JSON path."""
-    validator = Draft202012Validator(
-        load_schema(schema_name), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    validator = Draft202012Validator(load_schema(schema_name), format_checker=FORMATS)
     errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.path])
     return [Problem(file_label, json_path(e.absolute_path), e.message, _fix_for(e)) for e in errors]
 

@@ -13,11 +13,69 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gate.errors import EvidenceError, Problem
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Evidence is a document, not a data dump: deeper nesting or longer strings than these are
+# refused (exit 2) before anything else reads them, so no later step can be made to
+# recurse without bound or to carry a megabyte into a report or an annotation.
+MAX_DEPTH = 64
+MAX_STRING = 64 * 1024
+
+
+class _NonFinite:
+    """A JSON number too large for a float (``1e999``), kept until its path is known."""
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+
+def _parse_float(literal: str) -> Any:
+    value = float(literal)
+    return value if math.isfinite(value) else _NonFinite(literal)
+
+
+def _limit_problem(name: str, path: str, message: str, fix: str) -> EvidenceError:
+    return EvidenceError(f"{name}: {path}: {message}", [Problem(name, path, message, fix)])
+
+
+def check_limits(value: Any, name: str, path: str = "$", depth: int = 0) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, strings over MAX_STRING, non-finite numbers."""
+    if depth > MAX_DEPTH:
+        raise _limit_problem(
+            name, path, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure"
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key[:80]}"
+            if len(key) > MAX_STRING:
+                raise _limit_problem(name, here, "key too long", "use a short key")
+            check_limits(item, name, here, depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_limits(item, name, f"{path}[{i}]", depth + 1)
+    elif isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise _limit_problem(
+                name,
+                path,
+                f"string of {len(value)} characters, over the limit of {MAX_STRING}",
+                "put long content in a file and reference it with its sha256",
+            )
+    elif isinstance(value, _NonFinite):
+        raise _limit_problem(
+            name, path, f"number {value.literal} is not finite", "write a finite number or null"
+        )
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise _limit_problem(
+            name, path, "NaN or infinity is not evidence", "write a finite number or null"
+        )
+
+
+def _too_deep(name: str) -> EvidenceError:
+    return _limit_problem(
+        name, "$", f"nested far deeper than {MAX_DEPTH} levels", "flatten the structure"
+    )
 
 
 def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, label: str | None = None) -> str:
@@ -90,9 +148,14 @@ def _reject_constant(value: str) -> Any:
 def parse_json(text: str, name: str) -> Any:
     """Parse JSON text, rejecting duplicate keys and NaN/Infinity."""
     try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicates(name), parse_constant=_reject_constant
+        doc = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates(name),
+            parse_constant=_reject_constant,
+            parse_float=_parse_float,
         )
+    except RecursionError:
+        raise _too_deep(name) from None
     except json.JSONDecodeError as exc:
         raise EvidenceError(
             f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
@@ -109,44 +172,27 @@ def parse_json(text: str, name: str) -> Any:
         raise EvidenceError(
             f"{name}: {exc}", [Problem(name, "$", str(exc), "write a finite number or null")]
         ) from None
+    check_limits(doc, name)
+    return doc
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate keys."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not allowed in evidence", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _jsonable(value: Any, name: str, path: str) -> Any:
+def _jsonable(value: Any, name: str, path: str, depth: int) -> Any:
     """YAML gives dates and non-string keys; evidence is JSON, so convert or refuse."""
     import datetime as _dt
 
+    if depth > MAX_DEPTH:
+        raise _limit_problem(
+            name, path, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure"
+        )
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):
                 k = str(k).lower() if isinstance(k, bool) else str(k)
-            out[k] = _jsonable(v, name, f"{path}.{k}")
+            out[k] = _jsonable(v, name, f"{path}.{k}", depth + 1)
         return out
     if isinstance(value, list):
-        return [_jsonable(v, name, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [_jsonable(v, name, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
     if isinstance(value, _dt.datetime):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, _dt.date):
@@ -167,8 +213,14 @@ def _jsonable(value: Any, name: str, path: str) -> Any:
 
 def parse_yaml(text: str, name: str) -> Any:
     """Parse YAML safely: no aliases, no duplicate keys, no custom tags."""
+    import yaml  # only YAML evidence pays for importing PyYAML
+
+    from gate.yaml_strict import StrictLoader
+
     try:
-        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+        doc = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+    except RecursionError:
+        raise _too_deep(name) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -179,7 +231,9 @@ def parse_yaml(text: str, name: str) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise EvidenceError(f"{name}: malformed YAML: {exc}") from None
-    return _jsonable(doc, name, "$")
+    value = _jsonable(doc, name, "$", 0)
+    check_limits(value, name)
+    return value
 
 
 def load_document(

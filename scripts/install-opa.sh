@@ -10,7 +10,9 @@ bindir="$root/.tools/bin"
 opa="$bindir/opa"
 mkdir -p "$bindir"
 
-if [ -x "$opa" ] && "$opa" version 2>/dev/null | grep -qx "Version: ${version#v}"; then
+# grep reads all of `opa version` (no -q): with pipefail, grep -q exiting at the first match
+# can kill opa with SIGPIPE and make an installed OPA look missing.
+if [ -x "$opa" ] && "$opa" version 2>/dev/null | grep -x "Version: ${version#v}" >/dev/null; then
   echo "OPA ${version} already installed at $opa"
   exit 0
 fi

@@ -142,6 +142,14 @@ class Story:
         return self.run("pr-gate.yml", "pull_request", pull_request_event(action, self.head()))
 
 
+def why(decision: dict[str, Any]) -> str:
+    """What a decision still waits for, for an assertion message."""
+    violations = [
+        f"{v['control_id']} {v['evidence_path']}: {v['msg']}" for v in decision["violations"]
+    ]
+    return "\n".join([*violations, *map(str, approvals_needed(decision))])
+
+
 def decision_of(job: JobRun) -> dict[str, Any]:
     gate = job.step("mrm-gate")
     check = job.step("check")

@@ -19,6 +19,11 @@ from gate.policy_input import build_input
 VERSION_OK = 'if [ "$1" = version ]; then echo "Version: 1.22.3"; exit 0; fi'
 
 
+def broken_eval(real: OpaBinary, body: str) -> str:
+    """A shell OPA that is the real one for every command but `eval`, which runs ``body``."""
+    return f'if [ "$1" != eval ]; then exec "{real.path}" "$@"; fi\n{body}'
+
+
 def _input(stage: str = "merge") -> dict:
     bundle = load_asset("bundles", "credit-complete.json")
     return build_input(bundle, stage=stage, digest=bundle_digest(bundle), now=NOW)
@@ -78,23 +83,23 @@ def test_version_probe_failure(fake_bin) -> None:  # type: ignore[no-untyped-def
         probe(fake_bin("exit 7"))
 
 
-def test_crashing_opa(fake_bin, policies: PolicySource) -> None:  # type: ignore[no-untyped-def]
-    path = fake_bin(VERSION_OK + '\necho "panic: boom" >&2; exit 2')
+def test_crashing_opa(fake_bin, opa: OpaBinary, policies: PolicySource) -> None:  # type: ignore[no-untyped-def]
+    path = fake_bin(broken_eval(opa, 'echo "panic: boom" >&2; exit 2'))
     engine = LocalOpaEngine(probe(path), policies)
     with pytest.raises(EngineError, match="evaluation failed") as info:
         engine.evaluate(_input())
     assert "panic: boom" in info.value.diagnostics()
 
 
-def test_timing_out_opa(fake_bin, policies: PolicySource) -> None:  # type: ignore[no-untyped-def]
-    path = fake_bin(VERSION_OK + "\nexec sleep 30")
+def test_timing_out_opa(fake_bin, opa: OpaBinary, policies: PolicySource) -> None:  # type: ignore[no-untyped-def]
+    path = fake_bin(broken_eval(opa, "exec sleep 30"))
     engine = LocalOpaEngine(probe(path), policies, timeout=0.5)
     with pytest.raises(EngineError, match="did not finish"):
         engine.evaluate(_input())
 
 
-def test_garbage_output(fake_bin, policies: PolicySource) -> None:  # type: ignore[no-untyped-def]
-    path = fake_bin(VERSION_OK + '\necho "{{{not json"')
+def test_garbage_output(fake_bin, opa: OpaBinary, policies: PolicySource) -> None:  # type: ignore[no-untyped-def]
+    path = fake_bin(broken_eval(opa, 'echo "{{{not json"'))
     with pytest.raises(EngineError, match="not JSON"):
         LocalOpaEngine(probe(path), policies).evaluate(_input())
 
@@ -108,8 +113,10 @@ def test_garbage_output(fake_bin, policies: PolicySource) -> None:  # type: igno
         '{"errors": [{"message": "e"}]}',
     ],
 )
-def test_unexpected_json_shapes(fake_bin, policies: PolicySource, stdout: str) -> None:  # type: ignore[no-untyped-def]
-    path = fake_bin(VERSION_OK + f"\necho '{stdout}'")
+def test_unexpected_json_shapes(  # type: ignore[no-untyped-def]
+    fake_bin, opa: OpaBinary, policies: PolicySource, stdout: str
+) -> None:
+    path = fake_bin(broken_eval(opa, f"echo '{stdout}'"))
     with pytest.raises(EngineError):
         LocalOpaEngine(probe(path), policies).evaluate(_input())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from gate.engine.server import ServerOpaEngine
 from gate.engine.toolchain import OpaBinary
 from gate.errors import EngineError, UndefinedDecision, UsageError
 from gate.evidence import bundle_digest
-from gate.policy import PolicySource
+from gate.policy import PolicySource, build_bundle
 from gate.policy_input import build_input
 
 BUNDLES = ["credit-complete.json", "clinical-complete.json"]
@@ -70,9 +71,36 @@ def test_bad_url_is_usage_error() -> None:
         ServerOpaEngine("opa.internal:8181")
 
 
+def _answer(version: str, *revisions: str) -> bytes:
+    bundles = {f"b{i}": {"revision": r} for i, r in enumerate(revisions)}
+    return json.dumps(
+        {"result": {"allow": True}, "provenance": {"version": version, "bundles": bundles}}
+    ).encode()
+
+
+PROVENANCE = b'{"provenance": {"version": "1.22.3", "bundles": {"b": {"revision": "sha256:x"}}}}'
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     mode = "500"
     hits = 0
+    target = ""
+    protocol_version = "HTTP/1.1"
+
+    def _drip(self, status: int, body: bytes) -> None:
+        """A chunked answer, one byte every 0.2 s: each read is quick, the whole is not."""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for byte in body * 20:
+                self.wfile.write(b"1\r\n" + bytes([byte]) + b"\r\n")
+                self.wfile.flush()
+                time.sleep(0.2)
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def do_POST(self) -> None:  # noqa: N802 - http.server API
         type(self).hits += 1
@@ -82,11 +110,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(2)
         status, body = {
             "500": (500, b'{"code":"internal_error","message":"boom"}'),
-            "undefined": (200, b"{}"),
+            "undefined": (200, PROVENANCE),
             "garbage": (200, b"<html>proxy error</html>"),
             "404": (404, b'{"code":"not_found"}'),
             "sleep": (200, b"{}"),
+            "old": (200, _answer("0.0.1", "sha256:expected")),
+            "other-revision": (200, _answer("1.22.3", "sha256:other")),
+            "two-bundles": (200, _answer("1.22.3", "sha256:expected", "sha256:other")),
+            "no-provenance": (200, b'{"result": {"allow": true}}'),
+            "redirect": (307, b""),
+            "drip": (200, b"{}"),
         }[self.mode]
+        if self.mode == "redirect":
+            self.send_response(307)
+            self.send_header("Location", self.target + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.mode == "drip":
+            self._drip(status, body)
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -158,8 +201,6 @@ def test_server_without_gate_policies_is_undefined(opa: OpaBinary, tmp_path: Pat
     other = tmp_path / "other"
     other.mkdir()
     (other / "x.rego").write_text("package other\n\nallow := true\n", "utf-8")
-    from gate.policy import build_bundle
-
     build_bundle(opa.path, PolicySource(other), tmp_path / "b.tar.gz")
     server = OpaServer(opa, tmp_path / "b.tar.gz")
     try:
@@ -167,3 +208,69 @@ def test_server_without_gate_policies_is_undefined(opa: OpaBinary, tmp_path: Pat
             ServerOpaEngine(server.url).evaluate(_input("credit-complete.json", "merge"))
     finally:
         server.stop()
+
+
+def test_old_opa_server_is_refused(stub_server) -> None:  # type: ignore[no-untyped-def]
+    """Row 16: a server that says it runs OPA 0.0.1 does not decide."""
+    url, handler = stub_server
+    handler.mode = "old"
+    engine = ServerOpaEngine(url, expected_revision="sha256:expected")
+    with pytest.raises(EngineError, match="runs OPA 0.0.1") as info:
+        engine.evaluate(_input("credit-complete.json", "merge"))
+    assert info.value.exit_code == 3
+
+
+@pytest.mark.parametrize("mode", ["other-revision", "two-bundles", "no-provenance"])
+def test_server_with_other_policies_is_refused(stub_server, mode: str) -> None:  # type: ignore[no-untyped-def]
+    """Row 16: a server running another policy revision (or not saying which) does not decide."""
+    url, handler = stub_server
+    handler.mode = mode
+    engine = ServerOpaEngine(url, expected_revision="sha256:expected")
+    with pytest.raises(EngineError) as info:
+        engine.evaluate(_input("credit-complete.json", "merge"))
+    assert "revision" in info.value.message or "provenance" in info.value.message
+
+
+def test_redirect_is_not_followed(stub_server, opa_server: OpaServer) -> None:  # type: ignore[no-untyped-def]
+    """Row 17: a redirect to another host (here a real OPA with the real policies) is refused."""
+    url, handler = stub_server
+    handler.mode = "redirect"
+    handler.target = opa_server.url
+    with pytest.raises(EngineError, match="does not follow redirects"):
+        ServerOpaEngine(url).evaluate(_input("credit-complete.json", "merge"))
+    assert handler.hits == 1
+
+
+def test_dripping_server_hits_one_deadline(stub_server) -> None:  # type: ignore[no-untyped-def]
+    """A chunked answer dripped slower than the deadline times out, though no read is slow."""
+    url, handler = stub_server
+    handler.mode = "drip"
+    engine = ServerOpaEngine(url, timeout=1.0, retries=0)
+    started = time.monotonic()
+    with pytest.raises(EngineError, match="did not answer within 1s"):
+        engine.evaluate(_input("credit-complete.json", "merge"))
+    assert time.monotonic() - started < 5
+
+
+def test_cli_refuses_a_server_with_other_policies(opa: OpaBinary, tmp_path: Path) -> None:
+    """Row 16 end to end: a real OPA server holding a changed copy of the policies."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT, asset, copy_policies
+
+    changed = copy_policies(tmp_path)
+    (changed / "gate" / "extra.json").write_text('{"note": "changed"}', "utf-8")
+    build_bundle(opa.path, PolicySource(changed), tmp_path / "changed.tar.gz")
+    server = OpaServer(opa, tmp_path / "changed.tar.gz")
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "gate", "check", "--bundle",
+             str(asset("bundles", "credit-complete.json")), "--stage", "merge",
+             "--now", NOW, "--opa-url", server.url],
+            capture_output=True, text=True, cwd=ROOT, check=False, timeout=120,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert out.returncode == 3, out.stdout + out.stderr
+    assert "not the expected" in out.stderr

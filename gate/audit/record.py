@@ -25,10 +25,9 @@ from typing import Any
 from gate import __version__
 from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
-from gate.evidence import bundle_digest, load_bundle, schema_problems
+from gate.evidence import bundle_digest, schema_problems
 from gate.fileio import canonical_json
 from gate.policy import PolicySource
-from gate.policy_input import build_input
 
 API_VERSION = "mrm-gate/decision-record/v2"
 SCHEMA = "decision-record.schema.json"
@@ -353,22 +352,18 @@ def evaluate_with_input(
     approvals: list[dict[str, Any]] | None = None,
 ) -> tuple[Decision, CanonicalInput]:
     """Like ``mrm-gate check``, but also hand back the exact policy input evaluated."""
-    from gate.decision import decision_from_policy
+    from gate.app import evaluate
 
-    bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle, (pull_request or {}).get("head_sha"))
-    policy_input = build_input(
-        bundle,
-        stage=stage,
-        digest=digest,
+    done = evaluate(
+        bundle_path,
+        stage,
+        engine,
         now=now,
         repository=repository,
         pull_request=pull_request,
         approvals=approvals,
     )
-    result = engine.evaluate(policy_input)
-    decision = decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
-    return decision, CanonicalInput.of(policy_input)
+    return done.decision, CanonicalInput.of(done.policy_input)
 
 
 def _judged_head(context: dict[str, Any]) -> str | None:

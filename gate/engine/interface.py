@@ -32,3 +32,7 @@ class PolicyEngine(Protocol):
     def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
         """Return the raw decision, or raise :class:`gate.errors.EngineError`."""
         ...
+
+    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
+        """The raw decisions of several inputs, in order, with one policy compile."""
+        ...

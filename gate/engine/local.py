@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from typing import Any
 
 from gate.engine.interface import DECISION_QUERY, EngineResult
+from gate.engine.opa_process import capabilities_file, run_opa
 from gate.engine.toolchain import OpaBinary
 from gate.errors import EngineError, UndefinedDecision
-from gate.policy import PolicySource
+from gate.policy import BuiltPolicy, PolicySource
 
 
 class LocalOpaEngine:
-    """Evaluate with the OPA binary. Any failure raises :class:`EngineError`."""
+    """Evaluate the built bundle of the policies with the OPA binary.
+
+    Any failure raises :class:`EngineError`. The bundle is built (or found in the cache)
+    once per engine, so a batch of evaluations compiles nothing twice.
+    """
 
     name = "local"
 
@@ -29,53 +33,68 @@ class LocalOpaEngine:
         self.policies = policies
         self.timeout = timeout
         self.query = query
-        self._revision: str | None = None
+        self._built: BuiltPolicy | None = None
+
+    @property
+    def built(self) -> BuiltPolicy:
+        if self._built is None:
+            self._built = self.policies.built(self.opa)
+        return self._built
 
     @property
     def revision(self) -> str:
-        if self._revision is None:
-            self._revision = self.policies.revision()
-        return self._revision
+        return self.built.revision
 
     def command(self) -> list[str]:
+        """The ``opa`` arguments of one evaluation (the input comes on stdin)."""
+        caps = capabilities_file(self.opa.path, self.opa.version)
         return [
-            self.opa.path,
             "eval",
             "--format",
             "json",
             "--stdin-input",
-            *self.policies.eval_args(),
+            "--capabilities",
+            str(caps),
+            "--bundle",
+            str(self.built.path),
             self.query,
         ]
 
     def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
+        return self._result(self._eval(self.query, policy_input))
+
+    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
+        """Evaluate every input in one OPA process: one compile, one start-up.
+
+        The query maps each input's index to its decision, so an input whose decision is
+        undefined shows up as a missing index instead of shifting the others.
+        """
+        if len(inputs) == 1:
+            return [self.evaluate(inputs[0])]
+        query = f"{{i: d | some i, item in input.batch; d := {self.query} with input as item}}"
+        value = self._eval(query, {"batch": inputs})
+        if not isinstance(value, dict):
+            raise EngineError("OPA returned no decision map for the batch", detail=str(value)[:500])
+        missing = [i for i in range(len(inputs)) if str(i) not in value]
+        if missing:
+            raise UndefinedDecision(
+                f"the policy produced no decision for batch item(s) {missing[:10]}",
+                hint="the entrypoint data.gate.main.decision must be defined for every input",
+            )
+        return [self._result(value[str(i)]) for i in range(len(inputs))]
+
+    def _eval(self, query: str, policy_input: dict[str, Any]) -> Any:
         payload = json.dumps(policy_input, allow_nan=False)
-        try:
-            proc = subprocess.run(
-                self.command(),
-                input=payload,
-                capture_output=True,
-                text=True,
-                timeout=self.timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise EngineError(
-                f"OPA did not finish evaluating within {self.timeout:g}s",
-                hint="raise --timeout, or look for an expensive rule with `opa eval --profile`",
-            ) from None
-        except OSError as exc:
-            raise EngineError(
-                f"cannot run OPA at {self.opa.path}: {exc.strerror}",
-                hint="run `make setup` or pass --opa-bin",
-            ) from exc
-        if proc.returncode != 0:
-            raise EngineError(
-                f"OPA evaluation failed (exit {proc.returncode})",
-                detail=(proc.stderr or "") + (proc.stdout or ""),
-                hint="run `make policy` to check the policies; the engine output is above",
-            )
-        value = parse_eval_output(proc.stdout, proc.stderr)
+        stdout = run_opa(
+            self.opa.path,
+            [*self.command()[:-1], query],
+            what="evaluation",
+            stdin=payload,
+            timeout=self.timeout,
+        )
+        return parse_eval_output(stdout)
+
+    def _result(self, value: Any) -> EngineResult:
         return EngineResult(
             value=value,
             engine=self.name,

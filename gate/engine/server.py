@@ -1,25 +1,48 @@
-"""The server engine: a running OPA reached through its REST Data API (opa-python-client)."""
+"""The server engine: a running OPA reached through its REST Data API.
+
+A plain ``http.client`` connection (standard library: nothing to import at start-up, and no
+redirect handling to switch off), kept alive across evaluations. What the gate trusts:
+
+- nothing but a 200 with a JSON object; a redirect is an error, never followed, so another
+  host's decision can never be used;
+- one deadline for the whole exchange, retries included: a server that drips its answer a
+  byte at a time is cut off when the deadline passes, not after each slow read;
+- the answer's provenance (``?provenance=true``): the OPA version must be at least the
+  minimum the policies need, and the loaded bundle's revision must be the one expected
+  (the revision of the base branch's policies), so a server running other policies, or an
+  old OPA, cannot decide.
+"""
 
 from __future__ import annotations
 
+import http.client
+import json
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from opa_client.opa import OpaClient
-
 from gate.engine.interface import DECISION_PACKAGE, DECISION_RULE, EngineResult
+from gate.engine.toolchain import MIN_MAJOR
 from gate.errors import EngineError, UndefinedDecision, UsageError
 
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+_MAX_BODY = 64 * 1024 * 1024
+_PATH = f"/v1/data/{DECISION_PACKAGE}/{DECISION_RULE}?provenance=true"
+
+
+class _Retry(Exception):
+    """An attempt failed in a way another attempt may fix; carries the error to raise."""
+
+    def __init__(self, error: EngineError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class ServerOpaEngine:
     """Evaluate against ``opa run --server``. Network and HTTP failures raise EngineError.
 
-    Evaluation of the decision is a pure function of the input, so a failed request is
-    retried (``retries`` times, with a short backoff) before the gate gives up.
+    Evaluation is a pure function of the input, so a failed request is retried
+    (``retries`` times, with a short backoff) while the deadline allows.
     """
 
     name = "server"
@@ -32,84 +55,205 @@ class ServerOpaEngine:
         retries: int = 2,
         backoff: float = 0.2,
         token: str | None = None,
+        expected_revision: str | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"--opa-url must be http(s)://host:port, got {url!r}")
-        self.url = f"{parts.scheme}://{parts.hostname}:{parts.port or 8181}"
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = parts.port or 8181
+        self.url = f"{parts.scheme}://{parts.hostname}:{self.port}"
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        # The client's own retry adapter does not retry POSTs; we retry below.
-        self._client = OpaClient(
-            host=parts.hostname,
-            port=parts.port or 8181,
-            ssl=parts.scheme == "https",
-            timeout=timeout,
-            retries=0,
-            token=token,
-        )
+        self.expected_revision = expected_revision
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        self._conn: http.client.HTTPConnection | None = None
 
     def close(self) -> None:
-        self._client.close_connection()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
-    def _post(self, policy_input: dict[str, Any]) -> dict[str, Any]:
-        last: Exception | None = None
+    def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
+        doc = self._exchange(json.dumps({"input": policy_input}, allow_nan=False).encode())
+        return self._result(doc)
+
+    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
+        """Evaluate each input over the same kept-alive connection, in order."""
+        return [self.evaluate(item) for item in inputs]
+
+    # ------------------------------------------------------------------ exchange
+
+    def _exchange(self, body: bytes) -> dict[str, Any]:
+        deadline = time.monotonic() + self.timeout
+        last: EngineError | None = None
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * attempt)
-            try:
-                doc = self._client.query_rule(
-                    input_data=policy_input, package_path=DECISION_PACKAGE, rule_name=DECISION_RULE
-                )
-            except requests.HTTPError as exc:
-                status = exc.response.status_code if exc.response is not None else 0
-                body = exc.response.text[:1000] if exc.response is not None else ""
-                last = EngineError(
-                    f"OPA server at {self.url} answered HTTP {status}",
-                    detail=body,
-                    hint="check the OPA server's log and its loaded bundle",
-                )
-                if status not in _RETRYABLE_STATUS:
+                pause = self.backoff * attempt
+                if time.monotonic() + pause >= deadline:
                     break
-                continue
-            except requests.Timeout:
-                last = EngineError(
-                    f"OPA server at {self.url} did not answer within {self.timeout:g}s "
-                    f"({attempt + 1} attempt(s))",
+                time.sleep(pause)
+            try:
+                return self._attempt(body, deadline)
+            except _Retry as retry:
+                self.close()
+                last = retry.error
+            if time.monotonic() >= deadline:
+                break
+        assert last is not None
+        raise last
+
+    def _connection(self, remaining: float) -> http.client.HTTPConnection:
+        if self._conn is None:
+            cls = (
+                http.client.HTTPSConnection
+                if self.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            self._conn = cls(self.host, self.port, timeout=remaining)
+        return self._conn
+
+    def _attempt(self, body: bytes, deadline: float) -> dict[str, Any]:
+        try:
+            conn = self._connection(_remaining(deadline))
+            conn.timeout = _remaining(deadline)
+            if conn.sock is not None:
+                conn.sock.settimeout(_remaining(deadline))
+            conn.request("POST", _PATH, body=body, headers=self._headers)
+            response = conn.getresponse()
+            payload = _read_body(conn, response, deadline)
+        except (TimeoutError, _DeadlinePassed):
+            raise _Retry(
+                EngineError(
+                    f"OPA server at {self.url} did not answer within {self.timeout:g}s",
                     hint="check the server's health (GET /health) or raise --timeout",
                 )
-                continue
-            except requests.ConnectionError as exc:
-                last = EngineError(
+            ) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise _Retry(
+                EngineError(
                     f"cannot reach the OPA server at {self.url}",
                     detail=str(exc)[:500],
                     hint="start it (`opa run --server ...`) or fix --opa-url",
                 )
-                continue
-            except ValueError as exc:
-                raise EngineError(
-                    f"OPA server at {self.url} answered with non-JSON", detail=str(exc)
-                ) from None
-            if not isinstance(doc, dict):
-                raise EngineError(f"OPA server at {self.url} answered with a non-object")
-            return doc
-        assert last is not None
-        raise last
+            ) from None
+        return self._decode(response.status, response.getheader("Location"), payload)
 
-    def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
-        doc = self._post(policy_input)
+    def _decode(self, status: int, location: str | None, payload: bytes) -> dict[str, Any]:
+        if 300 <= status < 400:
+            self.close()
+            raise EngineError(
+                f"OPA server at {self.url} answered HTTP {status}, a redirect to "
+                f"{location or '(no Location)'}; the gate does not follow redirects",
+                hint="point --opa-url at the OPA server itself",
+            )
+        if status != 200:
+            error = EngineError(
+                f"OPA server at {self.url} answered HTTP {status}",
+                detail=payload[:1000].decode("utf-8", "replace"),
+                hint="check the OPA server's log and its loaded bundle",
+            )
+            if status in _RETRYABLE_STATUS:
+                raise _Retry(error)
+            raise error
+        try:
+            doc = json.loads(payload)
+        except ValueError:
+            raise EngineError(
+                f"OPA server at {self.url} answered with non-JSON",
+                detail=payload[:500].decode("utf-8", "replace"),
+            ) from None
+        if not isinstance(doc, dict):
+            raise EngineError(f"OPA server at {self.url} answered with a non-object")
+        return doc
+
+    # ------------------------------------------------------------------ trust
+
+    def _result(self, doc: dict[str, Any]) -> EngineResult:
+        version, revision = self._provenance(doc.get("provenance"))
         if "result" not in doc:
             raise UndefinedDecision(
                 f"the OPA server at {self.url} has no decision for data.gate.main.decision",
                 hint="load the gate's policy bundle into the server (`mrm-gate bundle`)",
             )
-        value = doc["result"]
-        opa_version = value.get("opa_version", "") if isinstance(value, dict) else ""
-        revision = value.get("policy_revision", "") if isinstance(value, dict) else ""
         return EngineResult(
-            value=value,
-            engine=self.name,
-            opa_version=str(opa_version),
-            policy_revision=str(revision),
+            value=doc["result"], engine=self.name, opa_version=version, policy_revision=revision
         )
+
+    def _provenance(self, provenance: Any) -> tuple[str, str]:
+        """The server's OPA version and its one bundle revision, both checked."""
+        if not isinstance(provenance, dict):
+            raise EngineError(
+                f"OPA server at {self.url} sent no provenance with its answer",
+                hint="the gate needs a real OPA server (`opa run --server`)",
+            )
+        version = str(provenance.get("version") or "")
+        if _major(version) < MIN_MAJOR:
+            raise EngineError(
+                f"OPA server at {self.url} runs OPA {version or '(unknown)'}; the policies "
+                f"need OPA >= {MIN_MAJOR}.0",
+                hint="upgrade the server to the OPA version the gate pins (`mrm-gate version`)",
+            )
+        bundles = provenance.get("bundles")
+        revisions = sorted(
+            {str(b.get("revision") or "") for b in bundles.values() if isinstance(b, dict)}
+            if isinstance(bundles, dict)
+            else set()
+        )
+        if len(revisions) != 1 or not revisions[0]:
+            raise EngineError(
+                f"OPA server at {self.url} does not serve exactly one bundle with a revision "
+                f"(found {revisions or 'none'})",
+                hint="run the server with the one bundle built by `mrm-gate bundle`",
+            )
+        revision = revisions[0]
+        if self.expected_revision is not None and revision != self.expected_revision:
+            raise EngineError(
+                f"OPA server at {self.url} serves policy revision {revision}, not the expected "
+                f"{self.expected_revision}",
+                hint="deploy the bundle of the base branch's policies (`mrm-gate bundle`) to "
+                "the server, or pass the matching --policy",
+            )
+        return version, revision
+
+
+class _DeadlinePassed(Exception):
+    """The whole exchange ran out of time while reading the body."""
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _DeadlinePassed
+    return left
+
+
+def _read_body(
+    conn: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float
+) -> bytes:
+    """Read the whole body, re-arming the socket timeout to what is left of the deadline."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if conn.sock is not None:
+            conn.sock.settimeout(_remaining(deadline))
+        chunk = response.read1(65536)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > _MAX_BODY:
+            raise http.client.HTTPException(f"answer larger than {_MAX_BODY} bytes")
+        chunks.append(chunk)
+        _remaining(deadline)
+    if response.will_close:
+        conn.close()
+    return b"".join(chunks)
+
+
+def _major(version: str) -> int:
+    head = version.lstrip("v").split(".", 1)[0]
+    return int(head) if head.isdigit() else -1

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from gate.engine.opa_process import cache_dir, run_opa
 from gate.errors import EngineError
+from gate.fileio import write_atomic
 
 MIN_MAJOR = 1
 _VERSION_RE = re.compile(r"^Version:\s*v?(\d+)\.(\d+)\.(\d+)\S*\s*$", re.MULTILINE)
@@ -84,27 +86,24 @@ def locate(explicit: str | None = None) -> str:
 
 
 def probe(path: str, timeout: float = 20.0) -> OpaBinary:
-    """Run ``opa version`` and refuse anything that is not OPA >= 1.0."""
-    try:
-        proc = subprocess.run(
-            [path, "version"], capture_output=True, text=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise EngineError(
-            f"`{path} version` did not answer within {timeout:g}s", hint=INSTALL_HINT
-        ) from None
-    except OSError as exc:
-        raise EngineError(f"cannot run OPA at {path}: {exc.strerror}", hint=INSTALL_HINT) from exc
-    if proc.returncode != 0:
-        raise EngineError(
-            f"`{path} version` exited with {proc.returncode}", hint=INSTALL_HINT, detail=proc.stderr
-        )
-    match = _VERSION_RE.search(proc.stdout)
+    """Run ``opa version`` and refuse anything that is not OPA >= 1.0.
+
+    The answer is cached on the binary's identity (real path, size, modification time,
+    inode): the probe costs a process start on every check otherwise.
+    """
+    key = _binary_identity(path)
+    cached = _probe_cache(key)
+    if key and cached.is_file():
+        version = cached.read_text("utf-8").strip()
+        if re.fullmatch(r"\d+\.\d+\.\d+", version):
+            return OpaBinary(path=path, version=version)
+    stdout = run_opa(path, ["version"], what="`version` probe", timeout=timeout, hint=INSTALL_HINT)
+    match = _VERSION_RE.search(stdout)
     if not match:
         raise EngineError(
             f"{path} does not look like OPA: `version` printed no version line",
             hint=INSTALL_HINT,
-            detail=proc.stdout[:500],
+            detail=stdout[:500],
         )
     major, minor, patch = (int(g) for g in match.groups())
     if major < MIN_MAJOR:
@@ -113,7 +112,26 @@ def probe(path: str, timeout: float = 20.0) -> OpaBinary:
             f"(tested with {pinned_version()})",
             hint=INSTALL_HINT,
         )
-    return OpaBinary(path=path, version=f"{major}.{minor}.{patch}")
+    version = f"{major}.{minor}.{patch}"
+    if key:
+        try:
+            write_atomic(cached, version + "\n")
+        except OSError:
+            pass  # an unwritable cache only costs the next probe
+    return OpaBinary(path=path, version=version)
+
+
+def _binary_identity(path: str) -> str:
+    try:
+        real = os.path.realpath(path)
+        st = os.stat(real)
+    except OSError:
+        return ""
+    return f"{real}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+
+
+def _probe_cache(key: str) -> Path:
+    return cache_dir() / "probe" / hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def find_opa(explicit: str | None = None) -> OpaBinary:

@@ -8,7 +8,6 @@ take a PyGithub client and translate every API failure into a ReportingError.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from github import Github, GithubException
 
 from gate.decision import Decision
-from gate.errors import ReportingError, UsageError
+from gate.errors import ReportingError
 from gate.github.client import ACTIONS_LOGIN, GitHubSettings, RoleTeams, api_errors, call
 from gate.github.collect import team_for
 from gate.report.locations import Location, locate
@@ -40,7 +39,6 @@ def marker(stage: str) -> str:
     return f"<!-- mrm-gate:sticky:{stage} -->"
 
 
-_SHA = re.compile(r"^[0-9a-f]{40}$")
 # The one check name the Action, the workflows, the rulesets and SOC2-AC-01 use.
 CHECK_NAME = "mrm-gate"
 
@@ -53,51 +51,12 @@ def check_run_name(stage: str) -> str:
 
 
 def decision_from_dict(doc: Any, label: str = "decision") -> Decision:
-    """Rebuild a :class:`Decision` from the JSON of ``mrm-gate check --format json``."""
-    if not isinstance(doc, dict):
-        raise UsageError(f"{label}: not a decision object")
-    lists = (
-        "violations",
-        "warnings",
-        "waived",
-        "controls",
-        "required_approvals",
-        "stale_approvals",
-    )
-    texts = ("stage", "bundle_digest", "policy_revision", "opa_version", "decided_at", "engine")
-    if (
-        not isinstance(doc.get("allow"), bool)
-        or any(not isinstance(doc.get(k), list) for k in lists)
-        or any(not isinstance(doc.get(k), str) for k in texts)
-    ):
-        raise UsageError(f"{label}: not a decision written by `mrm-gate check --format json`")
+    """Rebuild a :class:`Decision` from the JSON of ``mrm-gate check --format json``.
 
-    def items(key: str) -> tuple[dict[str, Any], ...]:
-        return tuple(x for x in doc[key] if isinstance(x, dict))
-
-    return Decision(
-        allow=doc["allow"],
-        stage=doc["stage"],
-        violations=items("violations"),
-        warnings=items("warnings"),
-        waived=items("waived"),
-        controls=items("controls"),
-        required_approvals=items("required_approvals"),
-        stale_approvals=items("stale_approvals"),
-        bundle_digest=doc["bundle_digest"],
-        policy_revision=doc["policy_revision"],
-        opa_version=doc["opa_version"],
-        decided_at=doc["decided_at"],
-        engine=doc["engine"],
-        head_commit=_head_commit(doc, label),
-    )
-
-
-def _head_commit(doc: dict[str, Any], label: str) -> str:
-    head = doc.get("head_commit", "")
-    if not isinstance(head, str) or (head and not _SHA.match(head)):
-        raise UsageError(f"{label}: head_commit must be a full lower-case commit id")
-    return head
+    The one strict reader (:meth:`Decision.from_json`): a file saying ``allow: true``
+    beside a failed control or an unmet approval is refused (exit 2), never published.
+    """
+    return Decision.from_json(doc, label)
 
 
 # ---------------------------------------------------------------------- rendering

@@ -49,6 +49,20 @@ input_problems contains "input.approvals must be a list" if {
 	not _approvals_ok
 }
 
+# A package under data.gate.controls that is not a helper (lib, common, *_test) and has
+# no well-formed `control` (METADATA incomplete, or the rule forgotten) would silently
+# drop out of the decision; it is reported instead.
+_helper_package(slug) if slug in {"lib", "common"}
+
+_helper_package(slug) if endswith(slug, "_test")
+
+input_problems contains sprintf("policy package data.gate.controls.%s[%q] defines no control (its METADATA is incomplete or the `control` rule is missing)", [framework, slug]) if {
+	some framework, slug
+	pkg := data.gate.controls[framework][slug]
+	not _helper_package(slug)
+	not pkg.control
+}
+
 _now_ns := time.parse_rfc3339_ns(input.context.now)
 
 _today := substring(input.context.now, 0, 10)
@@ -157,11 +171,11 @@ _waivers[id] := object.union(w, {"approved_by": sort(logins)}) if {
 
 _denials[id] := {v | some v in entry.pkg.deny} if some id, entry in _applicable
 
-violations := [v |
+violations := array.concat(_sod_violations, [v |
 	some id, vs in _denials
 	not _waivers[id]
 	some v in vs
-]
+])
 
 waived := [object.union(v, {"waiver": _waivers[id]}) |
 	some id, vs in _denials
@@ -249,6 +263,45 @@ required_approvals := [{
 
 stale_approvals := [a | some a in approvals.rejected]
 
+# ---------------------------------------------------------------- separation of duties
+
+# Each required role is filled by a different person: one login counted towards two
+# roles is a violation (not waivable), unless the base branch's policy data lists the
+# pair in separation_of_duties.shared_roles. Waiver roles are left out: approving a
+# waiver is a separate act, controlled by its own role.
+_duty_roles := {r.role | some r in required_approvals; not startswith(r.role, "waiver:")}
+
+_shared_pair(a, b) if {
+	some pair in object.get(config.settings, ["separation_of_duties", "shared_roles"], [])
+	{a, b} == {x | some x in pair}
+}
+
+_sod_conflicts contains [login, a, b] if {
+	some ra in required_approvals
+	some rb in required_approvals
+	a := ra.role
+	b := rb.role
+	a < b
+	a in _duty_roles
+	b in _duty_roles
+	some login in ra.satisfied_by
+	login in rb.satisfied_by
+	not _shared_pair(a, b)
+}
+
+_sod_violations := [{
+	"control_id": "GATE-SOD-01",
+	"framework": "mrm-gate",
+	"section": "separation of duties (policy data separation_of_duties)",
+	"severity": "critical",
+	"title": "Each required role is filled by a different person",
+	"msg": sprintf("%s approves as both %s and %s; each required role needs a different person", [login, a, b]),
+	"remediation": "have a different member of one of the two teams approve, or list the pair in separation_of_duties.shared_roles of the base branch's policy data",
+	"evidence_path": "$.approvals",
+} |
+	some [login, a, b] in _sod_conflicts
+]
+
 # ---------------------------------------------------------------- revision
 
 _revisions := {rev |
@@ -299,7 +352,6 @@ decision := {
 	"required_approvals": required_approvals,
 	"stale_approvals": stale_approvals,
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) == 0
 
 decision := {
@@ -312,5 +364,4 @@ decision := {
 	"required_approvals": [],
 	"stale_approvals": [],
 	"policy_revision": policy_revision,
-	"opa_version": opa.runtime().version,
 } if count(input_problems) > 0

@@ -251,3 +251,52 @@ test_success_integrity_controls_listed_as_not_waivable_in_data if {
 		id in data.gate.config.defaults.non_waivable_controls
 	}
 }
+
+test_fail_control_package_without_control_is_an_input_problem if {
+	d := main.decision with data.gate.controls as {"ex": object.union(_pass_ctl, {"forgot-01": {"deny": {_violation("EX-X")}}})}
+		with input as _input("merge")
+	d.allow == false
+	[v.control_id | some v in d.violations] == ["GATE-INPUT-01"]
+	some v in d.violations
+	startswith(v.msg, `policy package data.gate.controls.ex["forgot-01"] defines no control`)
+}
+
+test_success_helper_packages_need_no_control if {
+	d := main.decision with data.gate.controls as {"ex": object.union(_pass_ctl, {"lib": {"x": 1}, "common": {"y": 1}, "p_test": {}})}
+		with input as _input("merge")
+	d.allow == true
+}
+
+_two_roles_ctl := {"a": {
+	"control": _meta("EX-APPR", ["production"]), "deny": set(),
+	"required_approvals": {
+		{"control_id": "EX-APPR", "role": "validator", "count": 1, "reason": "sign"},
+		{"control_id": "EX-APPR", "role": "mrm", "count": 1, "reason": "approve use"},
+	},
+}}
+
+_one_person_two_roles := object.union(_input("production"), {"approvals": [
+	_approval("validator", "vera-validator"),
+	_approval("mrm", "vera-validator"),
+]})
+
+test_fail_one_person_in_two_required_roles if {
+	d := main.decision with data.gate.controls as {"ex": _two_roles_ctl} with input as _one_person_two_roles
+	d.allow == false
+	[[v.control_id, v.msg] | some v in d.violations] == [["GATE-SOD-01", "vera-validator approves as both mrm and validator; each required role needs a different person"]]
+}
+
+test_success_two_people_in_two_roles if {
+	inp := object.union(_input("production"), {"approvals": [
+		_approval("validator", "vera-validator"),
+		_approval("mrm", "mia-mrm"),
+	]})
+	d := main.decision with data.gate.controls as {"ex": _two_roles_ctl} with input as inp
+	d.allow == true
+}
+
+test_success_policy_data_may_let_roles_share_a_person if {
+	d := main.decision with data.gate.controls as {"ex": _two_roles_ctl} with input as _one_person_two_roles
+		with data.gate.overrides as {"separation_of_duties": {"shared_roles": [["validator", "mrm"]]}}
+	d.allow == true
+}
