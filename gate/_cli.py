@@ -151,8 +151,6 @@ def emit_report(
         only_failed=only_failed,
         color=color,
     )
-    for note in context.notes:
-        click.echo(f"mrm-gate: warning: {note}", err=True)
     _emit(render(fmt, decision, context), output)
     if output is not None:
         click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)

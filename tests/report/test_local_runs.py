@@ -63,8 +63,10 @@ def test_a_bundle_from_another_repository_is_flagged(tmp_path: Path) -> None:
     bundle = Path(__file__).parents[1] / "assets" / "bundles" / "credit-complete.json"
     commit = load_asset("bundles", "credit-complete.json")["collected"]["git"]["commit"]
     _, out, err = check(bundle, cwd=repo)
-    assert f"collected at commit {commit[:12]} of acme-bank/credit-pd-retail" in err
-    assert "another repository" in out
+    assert f"warning: this bundle was collected at commit {commit[:12]} of " in out
+    assert "acme-bank/credit-pd-retail" in out and "another repository" in out
+    _, doc, err = check(bundle, "--format", "json", cwd=repo)
+    assert json.loads(doc)["bundle_digest"] and err == ""  # the record stays clean JSON
 
 
 def test_version_prints_the_gate_before_failing_on_a_missing_opa(tmp_path: Path) -> None:
