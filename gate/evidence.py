@@ -35,6 +35,9 @@ RUN_FACT_PATHS: tuple[tuple[str, ...], ...] = (
     ("change", "tests_passed"),
     ("change", "author_ids"),
     ("security", "branch_protection"),
+    # When this run re-trained the artefact (GATE-REP-01); what it reproduced
+    # (reproduced_artifact_sha256) stays in the digest.
+    ("reproducibility", "reproduced_at"),
 )
 # The commit the evidence was collected at, under the names several sections give it. The
 # digest binds the judged head commit explicitly instead: a push or a deploy of the merge

@@ -4,8 +4,7 @@ gives it, and each approver's comment starts a run of its own.
 
 PR opened (denied, approvals listed) -> each approver comments (an issue_comment run each)
 -> allowed, the same digest throughout -> a new commit: stale, denied -> re-approved ->
-allowed -> merged -> the deploy workflow on the merge commit -> allowed with that PR's
-approvals.
+allowed.
 """
 
 from __future__ import annotations
@@ -29,7 +28,9 @@ from example_repo import (  # noqa: E402
     BRANCH,
     PR,
     REPOSITORIES,
+    REQUIRED_CHECKS,
     approvals_needed,
+    approve_by_comments,
     git,
     make_repo,
     seed_pull_request,
@@ -220,3 +221,48 @@ def test_a_pull_request_opened_runs_the_real_action_and_is_denied_with_instructi
         [run] = [r for r in story.gh.check_runs.values() if r["name"].startswith("mrm-gate")]
         assert run["conclusion"] == "failure"
         assert run["head_sha"] == story.head()
+
+
+def comment_runs(story: Story, logins: set[str], after: int) -> list[dict[str, Any]]:
+    """Each of these logins' comments (from the ``after``-th on) starts a run of its own."""
+    decisions = []
+    for comment in story.gh.comments_of(PR)[after:]:
+        if comment["login"] in logins:
+            job = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
+            decisions.append(decision_of(job))
+    return decisions
+
+
+def test_the_approval_story_through_the_real_action_and_workflows(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with story_on_github(tmp_path, action_copy) as story:
+        gh, repo = story.gh, story.repo
+        first = opened(story)
+
+        # Each approver comments; each comment starts a run; the digest never moves.
+        config = repo.path / ".mrm-gate.yml"
+        seen = len(gh.comments_of(PR))
+        given = approve_by_comments(gh, config, first["bundle_digest"], approvals_needed(first))
+        runs = comment_runs(story, set(given), seen)
+        assert {d["bundle_digest"] for d in runs} == {first["bundle_digest"]}
+        assert runs[-1]["allow"] is True, why(runs[-1])
+
+        # A new commit: every approval is stale, denied.
+        (repo.path / EXAMPLE / "docs" / "NOTE.md").write_text("A late note.\n")
+        git(repo.path, "add", "-A")
+        git(repo.path, "commit", "-q", "-m", "a late note")
+        gh.push(PR, story.head(), AUTHOR)
+        for name in REQUIRED_CHECKS:  # the repository's CI tests the new commit too
+            gh.add_check(story.head(), name)
+        synced = decision_of(story.pull_request("synchronize"))
+        assert synced["allow"] is False
+        assert synced["bundle_digest"] != first["bundle_digest"]
+        assert {a["login"] for a in synced["stale_approvals"]} >= set(given)
+
+        # Re-approved on the new digest: allowed, the same digest.
+        seen = len(gh.comments_of(PR))
+        again = approve_by_comments(gh, config, synced["bundle_digest"], approvals_needed(synced))
+        reapproved = comment_runs(story, set(again), seen)[-1]
+        assert reapproved["allow"] is True, why(reapproved)
+        assert reapproved["bundle_digest"] == synced["bundle_digest"]

@@ -65,3 +65,15 @@ def test_key_order_does_not_matter() -> None:
     bundle = load_asset("bundles", "credit-complete.json")
     reordered = dict(reversed(list(bundle.items())))
     assert bundle_digest(reordered, HEAD) == bundle_digest(bundle, HEAD)
+
+
+def test_a_reproduction_in_another_run_keeps_the_digest_but_not_another_artefact() -> None:
+    """Every run of a high-tier model's workflow re-trains it (GATE-REP-01) and stamps its
+    own time; the approvers judged that it reproduces, so only what it reproduced counts."""
+    bundle = load_asset("bundles", "credit-complete.json")
+    before = bundle_digest(bundle, HEAD)
+    again = copy.deepcopy(bundle)
+    _set(again, ("reproducibility", "reproduced_at"), "2026-11-30T12:00:01Z")
+    assert bundle_digest(again, HEAD) == before
+    _set(again, ("reproducibility", "reproduced_artifact_sha256"), "f" * 64)
+    assert bundle_digest(again, HEAD) != before

@@ -448,6 +448,15 @@ def collect(options: CollectOptions) -> CollectResult:
     settings = GitHubSettings.from_env(dict(options.env)) if options.github else None
     base = base_from_env(options.base, options.env)
     git = git_facts(root, base=base, exclude=exclude)
+    facts = None
+    if settings is not None:
+        facts = platform_facts(
+            settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
+        )
+        if base is None and facts.pull_head is not None:
+            # Only pull_request events set GITHUB_BASE_REF; a run started by a comment or a
+            # review judges the same change, whose range starts at the pull request's base.
+            git = git_facts(root, base=facts.base_ref, exclude=exclude)
     collected_origin = _Origin("(collected: git)", "$")
     out.put(("reproducibility", "git_commit"), git.commit, collected_origin)
     if out.has("change") or options.github:
@@ -458,13 +467,17 @@ def collect(options: CollectOptions) -> CollectResult:
     ci_origin = _Origin("(collected: CI environment)", "$")
     if "run_id" in ci:
         out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
-    if "sha" in ci:
+    if facts is not None:
+        # The commit whose required checks were read. GITHUB_SHA is the test merge commit
+        # in a pull_request run and the default branch head in an issue_comment run, so it
+        # names the commit that was tested only in push runs.
+        out.put(
+            ("change", "ci_commit_sha"), facts.head_sha, _Origin("(collected: GitHub API)", "$")
+        )
+    elif "sha" in ci:
         out.put(("change", "ci_commit_sha"), ci["sha"], ci_origin)
     pull_head: str | None = None
-    if settings is not None:
-        facts = platform_facts(
-            settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
-        )
+    if facts is not None:
         api_origin = _Origin("(collected: GitHub API)", "$")
         out.put(("security", "branch_protection"), facts.branch_protection, api_origin)
         out.put(("change", "required_checks"), facts.required_checks, api_origin)
