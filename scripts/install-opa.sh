@@ -46,4 +46,5 @@ MSG
   echo "${sha}  $tmp" | sha256sum -c - >/dev/null || { echo "mrm-gate: sha256 mismatch for ${asset}" >&2; rm -f "$tmp"; exit 1; }
   install -m 0755 "$tmp" "$opa"; rm -f "$tmp"
 fi
-"$opa" version | head -n 1
+# sed reads all of it: `head -n 1` exits early and, under pipefail, SIGPIPE fails the install.
+"$opa" version | sed -n 1p

@@ -10,7 +10,7 @@ bindir="$root/.tools/bin"
 regal="$bindir/regal"
 mkdir -p "$bindir"
 
-if [ -x "$regal" ] && "$regal" version 2>/dev/null | grep -q "${version#v}"; then
+if [ -x "$regal" ] && "$regal" version 2>/dev/null | grep "${version#v}" >/dev/null; then
   echo "Regal ${version} already installed at $regal"
   exit 0
 fi
@@ -25,4 +25,4 @@ if ! out=$(GOBIN="$bindir" GOFLAGS="${GOFLAGS:--buildvcs=false}" \
   echo "$out" >&2
   exit 1
 fi
-"$regal" version | head -n 1
+"$regal" version | sed -n 1p
