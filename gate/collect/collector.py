@@ -453,9 +453,10 @@ def collect(options: CollectOptions) -> CollectResult:
         facts = platform_facts(
             settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
         )
-        if base is None and facts.pull_head is not None:
-            # Only pull_request events set GITHUB_BASE_REF; a run started by a comment or a
-            # review judges the same change, whose range starts at the pull request's base.
+        if base is None and facts.pull_head == git.commit:
+            # Only pull_request events set GITHUB_BASE_REF; a run started by a comment on the
+            # checked-out pull request head judges the same change, whose range starts at the
+            # pull request's base. (A deploy of a merge commit keeps the HEAD-only range.)
             git = git_facts(root, base=facts.base_ref, exclude=exclude)
     collected_origin = _Origin("(collected: git)", "$")
     out.put(("reproducibility", "git_commit"), git.commit, collected_origin)
