@@ -468,10 +468,10 @@ def collect(options: CollectOptions) -> CollectResult:
     ci_origin = _Origin("(collected: CI environment)", "$")
     if "run_id" in ci:
         out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
-    if facts is not None:
-        # The commit whose required checks were read. GITHUB_SHA is the test merge commit
-        # in a pull_request run and the default branch head in an issue_comment run, so it
-        # names the commit that was tested only in push runs.
+    if facts is not None and facts.pull_head == git.commit:
+        # In a run that judges the checked-out pull request head, the tested commit is the
+        # one whose required checks were read: GITHUB_SHA is the test merge commit in a
+        # pull_request run and the default branch head in an issue_comment run.
         out.put(
             ("change", "ci_commit_sha"), facts.head_sha, _Origin("(collected: GitHub API)", "$")
         )
