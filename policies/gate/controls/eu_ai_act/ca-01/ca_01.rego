@@ -15,7 +15,9 @@
 package gate.controls.eu_ai_act["ca-01"]
 
 import data.gate.controls.eu_ai_act.common
+import data.gate.lib.dates
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -55,7 +57,7 @@ deny contains result.violation(
 ) if {
 	point := common.classification.annex_iii_point
 	regex.find_n(`^\d+`, point, 1)[0] in common.settings.annex_vi_points
-	common.has_text(_conformity.procedure)
+	values.text(_conformity.procedure)
 	_conformity.procedure != "annex_vi"
 }
 
@@ -65,8 +67,8 @@ deny contains result.violation(
 	"$.eu_ai_act.conformity.completed_at",
 	"finish the conformity assessment before the production promotion",
 ) if {
-	common.is_time(_conformity.completed_at)
-	not common.not_after_now(_conformity.completed_at)
+	dates.is_time(_conformity.completed_at)
+	not dates.in_past(_conformity.completed_at)
 }
 
 deny contains result.violation(

@@ -15,7 +15,9 @@
 package gate.controls.eu_ai_act["cls-01"]
 
 import data.gate.controls.eu_ai_act.common
+import data.gate.lib.dates
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -42,7 +44,7 @@ deny contains result.violation(
 	"$.eu_ai_act.classification.annex_iii_point",
 	"record the Annex III point relied on, for example 5(b) or 5(c), or 'none'",
 ) if {
-	not common.has_text(object.get(_cls, "annex_iii_point", null))
+	not values.text(object.get(_cls, "annex_iii_point", null))
 }
 
 deny contains result.violation(
@@ -60,7 +62,7 @@ deny contains result.violation(
 	"$.eu_ai_act.classification.rationale",
 	"write down why the system is or is not high-risk under Art 6 and Annex III",
 ) if {
-	not common.has_text(object.get(_cls, "rationale", null))
+	not values.text(object.get(_cls, "rationale", null))
 }
 
 deny contains result.violation(
@@ -69,7 +71,7 @@ deny contains result.violation(
 	"$.eu_ai_act.classification.decided_at",
 	"record when the classification was decided as an RFC 3339 time",
 ) if {
-	not common.is_time(object.get(_cls, "decided_at", null))
+	not dates.is_time(object.get(_cls, "decided_at", null))
 }
 
 deny contains result.violation(
@@ -78,8 +80,8 @@ deny contains result.violation(
 	"$.eu_ai_act.classification.decided_at",
 	"record the date the classification was actually decided",
 ) if {
-	common.is_time(_cls.decided_at)
-	not common.not_after_now(object.get(_cls, "decided_at", null))
+	dates.is_time(_cls.decided_at)
+	not dates.in_past(object.get(_cls, "decided_at", null))
 }
 
 deny contains result.violation(
@@ -89,7 +91,7 @@ deny contains result.violation(
 	"document the Art 6(3) assessment and link it, or classify the system as high-risk",
 ) if {
 	_derogation_claimed
-	not common.has_text(object.get(_cls, "art_6_3_assessment_uri", null))
+	not values.text(object.get(_cls, "art_6_3_assessment_uri", null))
 }
 
 deny contains result.violation(
@@ -129,7 +131,7 @@ deny contains result.violation(
 	"explain why the system only detects financial fraud and does not assess creditworthiness",
 ) if {
 	_claims_fraud_exclusion
-	not common.has_text(object.get(_cls, "fraud_exception_rationale", null))
+	not values.text(object.get(_cls, "fraud_exception_rationale", null))
 }
 
 deny contains result.violation(

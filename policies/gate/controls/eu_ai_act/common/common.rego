@@ -11,6 +11,8 @@
 package gate.controls.eu_ai_act.common
 
 import data.gate.lib.config
+import data.gate.lib.dates
+import data.gate.lib.values
 
 settings := config.settings.eu_ai_act
 
@@ -54,34 +56,6 @@ high_risk_reason := out_of_scope_reason if {
 
 # ------------------------------------------------------------------ value helpers
 
-has_text(v) if {
-	is_string(v)
-	trim_space(v) != ""
-}
-
-has_items(v) if {
-	is_array(v)
-	count(v) > 0
-}
-
-is_time(v) if {
-	is_string(v)
-	time.parse_rfc3339_ns(v)
-}
-
-is_date(v) if {
-	is_string(v)
-	regex.match(`^\d{4}-\d{2}-\d{2}$`, v)
-}
-
-is_digest(v) if {
-	is_string(v)
-	regex.match(`^sha256:[0-9a-f]{64}$`, v)
-}
-
-# not_after_now holds for an RFC 3339 time at or before input.context.now.
-not_after_now(v) if time.parse_rfc3339_ns(v) <= time.parse_rfc3339_ns(input.context.now)
-
 # get reads a path below the bundle, null when absent.
 get(path) := object.get(input.bundle, path, null)
 
@@ -97,9 +71,9 @@ _segment(p) := sprintf(".%s", [p]) if is_string(p)
 # lacks(path, kind) holds when the bundle value at path is not of the required kind:
 # text (non-empty string), items (non-empty array), entries (non-empty object), true,
 # bool, number, time (RFC 3339), date (YYYY-MM-DD) or digest (sha256:<hex>).
-lacks(path, "text") if not has_text(get(path))
+lacks(path, "text") if not values.text(get(path))
 
-lacks(path, "items") if not has_items(get(path))
+lacks(path, "items") if not values.items(get(path))
 
 lacks(path, "entries") if not _has_entries(get(path))
 
@@ -109,11 +83,11 @@ lacks(path, "bool") if not is_boolean(get(path))
 
 lacks(path, "number") if not is_number(get(path))
 
-lacks(path, "time") if not is_time(get(path))
+lacks(path, "time") if not dates.is_time(get(path))
 
-lacks(path, "date") if not is_date(get(path))
+lacks(path, "date") if not dates.is_date(get(path))
 
-lacks(path, "digest") if not is_digest(get(path))
+lacks(path, "digest") if not values.sha256_digest(get(path))
 
 _has_entries(v) if {
 	is_object(v)

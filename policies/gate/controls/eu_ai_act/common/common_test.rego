@@ -57,3 +57,11 @@ test_lacks_each_kind if {
 	not common.lacks(["g"], "digest") with input as inp
 	common.lacks(["t"], "digest") with input as inp
 }
+
+# A date or time of the right shape that names no calendar day is lacking, not present.
+test_lacks_impossible_dates_and_times if {
+	inp := fx.policy_input({"d": "2026-13-45", "tm": "2026-02-30T00:00:00Z", "loose": "2026-01-01T00:00:00"}, "merge", fx.now)
+	common.lacks(["d"], "date") with input as inp
+	common.lacks(["tm"], "time") with input as inp
+	common.lacks(["loose"], "time") with input as inp
+}

@@ -15,6 +15,7 @@ package gate.controls.eu_ai_act["doc-01"]
 
 import data.gate.controls.eu_ai_act.common
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -43,7 +44,7 @@ deny contains result.violation(
 ) if {
 	documented := common.eu.annex_iv.model_version
 	current := object.get(input.bundle, ["model", "version"], "")
-	common.has_text(documented)
+	values.text(documented)
 	documented != current
 }
 

@@ -15,7 +15,9 @@
 package gate.controls.eu_ai_act["fria-01"]
 
 import data.gate.controls.eu_ai_act.common
+import data.gate.lib.dates
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -29,7 +31,7 @@ not_applicable_reason := common.high_risk_reason if {
 } else := sprintf("the firm is the %s only; the impact assessment is a deployer duty", [_role]) if {
 	not _role in common.settings.fria_roles
 } else := sprintf("annex_iii_point is %s: deployers assess fundamental-rights impact only for %s", [_point, concat(" and ", common.settings.fria_annex_iii_points)]) if {
-	common.has_text(_point)
+	values.text(_point)
 	not _point in common.settings.fria_annex_iii_points
 }
 
@@ -53,8 +55,8 @@ deny contains result.violation(
 	"complete the impact assessment before first use",
 ) if {
 	completed := common.eu.fria.completed_at
-	common.is_time(completed)
-	not common.not_after_now(completed)
+	dates.is_time(completed)
+	not dates.in_past(completed)
 }
 
 required_approvals contains result.approval_requirement(

@@ -14,6 +14,7 @@
 package gate.controls.eu_ai_act["ho-01"]
 
 import data.gate.controls.eu_ai_act.common
+import data.gate.lib.dates
 import data.gate.lib.result
 
 control := result.control(rego.metadata.chain())
@@ -43,8 +44,8 @@ deny contains result.violation(
 	"record the time the stop mechanism was actually tested",
 ) if {
 	tested := common.eu.human_oversight.stop_mechanism_tested_at
-	common.is_time(tested)
-	not common.not_after_now(tested)
+	dates.is_time(tested)
+	not dates.in_past(tested)
 }
 
 deny contains result.violation(
@@ -58,6 +59,6 @@ deny contains result.violation(
 }
 
 _trained(at) if {
-	common.is_time(at)
-	common.not_after_now(at)
+	dates.is_time(at)
+	dates.in_past(at)
 }

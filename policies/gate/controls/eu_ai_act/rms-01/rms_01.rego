@@ -16,6 +16,7 @@ package gate.controls.eu_ai_act["rms-01"]
 
 import data.gate.controls.eu_ai_act.common
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -48,7 +49,7 @@ deny contains result.violation(
 	"update the risk-management file for the model version being promoted",
 ) if {
 	_model_version := object.get(input.bundle, ["model", "version"], "")
-	common.has_text(_file.model_version)
+	values.text(_file.model_version)
 	_file.model_version != _model_version
 }
 

@@ -14,6 +14,7 @@
 package gate.controls.eu_ai_act["rms-02"]
 
 import data.gate.controls.eu_ai_act.common
+import data.gate.lib.dates
 import data.gate.lib.result
 
 control := result.control(rego.metadata.chain())
@@ -61,8 +62,8 @@ deny contains result.violation(
 	"$.testing.ran_at",
 	"finish testing before the system is placed on the market, and record the real run time",
 ) if {
-	common.is_time(_testing.ran_at)
-	not common.not_after_now(_testing.ran_at)
+	dates.is_time(_testing.ran_at)
+	not dates.in_past(_testing.ran_at)
 }
 
 deny contains result.violation(

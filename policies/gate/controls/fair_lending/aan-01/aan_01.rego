@@ -13,8 +13,10 @@
 #   stages: [merge, staging]
 package gate.controls.fair_lending["aan-01"]
 
+import data.gate.controls.fair_lending.common
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -22,22 +24,7 @@ _settings := config.settings.fair_lending
 
 _aa := object.get(input.bundle, "adverse_action", {})
 
-not_applicable_reason := sprintf("adverse-action notices apply to %s models, not %v", [
-	concat(", ", _settings.use_cases),
-	object.get(input.bundle, ["model", "use_case"], "unknown"),
-]) if {
-	not object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-}
-
-not_applicable_reason := "the model makes no adverse credit decisions (adverse_action.applicable is false)" if {
-	object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-	_aa.applicable == false
-}
-
-_text(v) if {
-	is_string(v)
-	v != ""
-}
+not_applicable_reason := common.adverse_action_reason
 
 deny contains result.violation(
 	rego.metadata.chain(),
@@ -55,7 +42,7 @@ deny contains result.violation(
 	"document how principal reasons are derived from the model and link the reason-code catalogue",
 ) if {
 	some field in ["method", "reason_code_catalog_uri"]
-	not _text(object.get(_aa, field, null))
+	not values.text(object.get(_aa, field, null))
 }
 
 deny contains result.violation(

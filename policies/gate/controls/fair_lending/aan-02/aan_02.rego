@@ -12,8 +12,10 @@
 #   stages: [staging]
 package gate.controls.fair_lending["aan-02"]
 
+import data.gate.controls.fair_lending.common
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -23,17 +25,7 @@ _aa := object.get(input.bundle, "adverse_action", {})
 
 _fidelity := object.get(_aa, "fidelity", {})
 
-not_applicable_reason := sprintf("adverse-action notices apply to %s models, not %v", [
-	concat(", ", _settings.use_cases),
-	object.get(input.bundle, ["model", "use_case"], "unknown"),
-]) if {
-	not object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-}
-
-not_applicable_reason := "the model makes no adverse credit decisions (adverse_action.applicable is false)" if {
-	object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-	_aa.applicable == false
-}
+not_applicable_reason := common.adverse_action_reason
 
 deny contains result.violation(
 	rego.metadata.chain(),
@@ -52,12 +44,7 @@ deny contains result.violation(
 	"run the fidelity test of reason codes against the model's attributions and record it",
 ) if {
 	some field in ["test_uri", "model_version"]
-	not _text(object.get(_fidelity, field, null))
-}
-
-_text(v) if {
-	is_string(v)
-	v != ""
+	not values.text(object.get(_fidelity, field, null))
 }
 
 _required := max({_settings.min_fidelity_agreement, object.get(_fidelity, "threshold", 0)})
@@ -77,6 +64,6 @@ deny contains result.violation(
 	"$.adverse_action.fidelity.model_version",
 	"regenerate the reason codes and rerun the fidelity test for this model version",
 ) if {
-	_text(object.get(_fidelity, "model_version", null))
+	values.text(object.get(_fidelity, "model_version", null))
 	_fidelity.model_version != object.get(input.bundle, ["model", "version"], "")
 }

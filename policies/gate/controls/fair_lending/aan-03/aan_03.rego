@@ -12,6 +12,7 @@
 #   stages: [production, monitoring]
 package gate.controls.fair_lending["aan-03"]
 
+import data.gate.controls.fair_lending.common
 import data.gate.lib.config
 import data.gate.lib.result
 
@@ -21,17 +22,7 @@ _settings := config.settings.fair_lending
 
 _aa := object.get(input.bundle, "adverse_action", {})
 
-not_applicable_reason := sprintf("adverse-action notices apply to %s models, not %v", [
-	concat(", ", _settings.use_cases),
-	object.get(input.bundle, ["model", "use_case"], "unknown"),
-]) if {
-	not object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-}
-
-not_applicable_reason := "the model makes no adverse credit decisions (adverse_action.applicable is false)" if {
-	object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-	_aa.applicable == false
-}
+not_applicable_reason := common.adverse_action_reason
 
 deny contains result.violation(
 	rego.metadata.chain(),

@@ -14,8 +14,10 @@
 #   stages: [staging]
 package gate.controls.fair_lending["di-01"]
 
+import data.gate.controls.fair_lending.common
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -27,17 +29,7 @@ _fairness := object.get(input.bundle, "fairness", {})
 
 _air := object.get(_fairness, "air", {})
 
-not_applicable_reason := sprintf("fair-lending testing applies to %s models, not %v", [
-	concat(", ", _settings.use_cases),
-	object.get(input.bundle, ["model", "use_case"], "unknown"),
-]) if {
-	not object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-}
-
-_text(v) if {
-	is_string(v)
-	v != ""
-}
+not_applicable_reason := common.testing_reason
 
 _attributes := {a | some a in object.get(_fairness, "protected_attributes", [])}
 
@@ -58,7 +50,7 @@ deny contains result.violation(
 	"$.fairness.proxy_method",
 	"record how group membership was obtained (for example BISG, or observed)",
 ) if {
-	not _text(object.get(_fairness, "proxy_method", null))
+	not values.text(object.get(_fairness, "proxy_method", null))
 }
 
 deny contains result.violation(
@@ -68,7 +60,7 @@ deny contains result.violation(
 	"name the reference group of every tested attribute",
 ) if {
 	some attr in _attributes
-	not _text(object.get(_fairness, ["reference_group", attr], ""))
+	not values.text(object.get(_fairness, ["reference_group", attr], ""))
 }
 
 deny contains result.violation(
@@ -154,7 +146,7 @@ deny contains result.violation(
 	"have the fair-lending team review proxies and drivers of the disparity and link the review",
 ) if {
 	_blocking
-	not _text(object.get(_fairness, "proxy_review_uri", null))
+	not values.text(object.get(_fairness, "proxy_review_uri", null))
 }
 
 _lda_search_needed if _blocking
@@ -172,11 +164,11 @@ deny contains result.violation(
 	not _lda_field_ok(field)
 }
 
-_lda_field_ok("uri") if _text(_fairness.lda_search.uri)
+_lda_field_ok("uri") if values.text(_fairness.lda_search.uri)
 
 _lda_field_ok("alternatives_evaluated") if _fairness.lda_search.alternatives_evaluated >= 1
 
-_lda_field_ok("selected_reason") if _text(_fairness.lda_search.selected_reason)
+_lda_field_ok("selected_reason") if values.text(_fairness.lda_search.selected_reason)
 
 warn contains result.violation(
 	rego.metadata.chain(),

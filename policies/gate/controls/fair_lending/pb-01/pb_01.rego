@@ -13,6 +13,7 @@
 #   stages: [merge]
 package gate.controls.fair_lending["pb-01"]
 
+import data.gate.controls.fair_lending.common
 import data.gate.lib.config
 import data.gate.lib.result
 
@@ -24,12 +25,7 @@ _fairness := object.get(input.bundle, "fairness", {})
 
 _features := object.get(input.bundle, ["model", "features"], [])
 
-not_applicable_reason := sprintf("fair-lending testing applies to %s models, not %v", [
-	concat(", ", _settings.use_cases),
-	object.get(input.bundle, ["model", "use_case"], "unknown"),
-]) if {
-	not object.get(input.bundle, ["model", "use_case"], "") in _settings.use_cases
-}
+not_applicable_reason := common.testing_reason
 
 _is_age(name) if lower(name) in _settings.age_feature_names
 

@@ -14,16 +14,12 @@
 package gate.controls.fda["gmlp-02"]
 
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
 not_applicable_reason := "the model is not a device software function (fda.device_function is not true)" if {
 	object.get(input.bundle, ["fda", "device_function"], false) != true
-}
-
-_text(v) if {
-	is_string(v)
-	v != ""
 }
 
 _required := {
@@ -39,7 +35,7 @@ deny contains result.violation(
 	"keep the design-control traceability matrix, the ISO 14971 risk file and the SBOM, and link them",
 ) if {
 	some path, ref in _required
-	not _text(object.get(input.bundle, ref, null))
+	not values.text(object.get(input.bundle, ref, null))
 }
 
 deny contains result.violation(

@@ -21,6 +21,7 @@ package gate.controls.monitoring["psi-01"]
 import data.gate.lib.config
 import data.gate.lib.result
 import data.gate.lib.stats
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -35,11 +36,6 @@ _latest := object.get(input.bundle, ["monitoring", "latest"], {})
 _plan_thresholds := object.get(input.bundle, ["monitoring", "plan", "thresholds"], {})
 
 _csi := object.get(_latest, "csi", {})
-
-_text(v) if {
-	is_string(v)
-	v != ""
-}
 
 # The stricter of the plan's band and the policy's band.
 _band(plan_band) := {
@@ -83,7 +79,7 @@ deny contains result.violation(
 
 _recorded("psi_score") if is_number(_latest.psi_score)
 
-_recorded("baseline_id") if _text(_latest.baseline_id)
+_recorded("baseline_id") if values.text(_latest.baseline_id)
 
 _recorded("period") if is_object(_latest.period)
 

@@ -13,6 +13,7 @@
 package gate.controls.soc2["ac-01"]
 
 import data.gate.lib.config
+import data.gate.lib.dates
 import data.gate.lib.result
 
 control := result.control(rego.metadata.chain())
@@ -56,10 +57,7 @@ deny contains result.violation(
 	not _recent(object.get(_access, "last_review_at", null))
 }
 
-_recent(ts) if {
-	is_string(ts)
-	time.parse_rfc3339_ns(input.context.now) - time.parse_rfc3339_ns(ts) <= ((_tier.access_review_max_age_days * 24) * 3600) * 1000000000
-}
+_recent(ts) if dates.within_days(ts, input.context.now, _tier.access_review_max_age_days)
 
 deny contains result.violation(
 	rego.metadata.chain(),

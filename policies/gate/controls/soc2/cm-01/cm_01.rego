@@ -12,15 +12,11 @@
 package gate.controls.soc2["cm-01"]
 
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
 _change := object.get(input.bundle, "change", {})
-
-_text(v) if {
-	is_string(v)
-	v != ""
-}
 
 _ts(v) := time.parse_rfc3339_ns(v) if is_string(v)
 
@@ -31,7 +27,7 @@ deny contains result.violation(
 	"link the change to its ticket and record the commit it delivers",
 ) if {
 	some field in ["ticket_id", "commit_sha"]
-	not _text(object.get(_change, field, null))
+	not values.text(object.get(_change, field, null))
 }
 
 deny contains result.violation(
@@ -59,6 +55,6 @@ deny contains result.violation(
 	"$.change.commit_sha",
 	"build the artefact from the change's commit, or correct the change record",
 ) if {
-	_text(object.get(_change, "commit_sha", null))
+	values.text(object.get(_change, "commit_sha", null))
 	_change.commit_sha != object.get(input.bundle, ["artifact", "commit_sha"], "")
 }

@@ -13,15 +13,11 @@
 package gate.controls.soc2["cm-02"]
 
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
 _change := object.get(input.bundle, "change", {})
-
-_text(v) if {
-	is_string(v)
-	v != ""
-}
 
 deny contains result.violation(
 	rego.metadata.chain(),
@@ -30,7 +26,7 @@ deny contains result.violation(
 	"describe the change: its type, what it does and how to roll it back",
 ) if {
 	some field in ["type", "description", "rollback_plan_uri"]
-	not _text(object.get(_change, field, null))
+	not values.text(object.get(_change, field, null))
 }
 
 deny contains result.violation(
@@ -40,7 +36,7 @@ deny contains result.violation(
 	"assess the change's risk level and its impact",
 ) if {
 	some field in ["level", "impact"]
-	not _text(object.get(_change, ["risk_assessment", field], null))
+	not values.text(object.get(_change, ["risk_assessment", field], null))
 }
 
 deny contains result.violation(

@@ -14,15 +14,11 @@ package gate.controls.soc2["cm-03"]
 
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
 _change := object.get(input.bundle, "change", {})
-
-_text(v) if {
-	is_string(v)
-	v != ""
-}
 
 deny contains result.violation(
 	rego.metadata.chain(),
@@ -31,7 +27,7 @@ deny contains result.violation(
 	"record the CI run that tested the change and the commit it ran on",
 ) if {
 	some field in ["ci_run_id", "ci_commit_sha"]
-	not _text(object.get(_change, field, null))
+	not values.text(object.get(_change, field, null))
 }
 
 deny contains result.violation(
@@ -40,7 +36,7 @@ deny contains result.violation(
 	"$.change.ci_commit_sha",
 	"run the required tests on the commit the artefact is built from",
 ) if {
-	_text(object.get(_change, "ci_commit_sha", null))
+	values.text(object.get(_change, "ci_commit_sha", null))
 	_change.ci_commit_sha != object.get(input.bundle, ["artifact", "commit_sha"], "")
 }
 

@@ -13,6 +13,7 @@
 package gate.controls.soc2["cm-05"]
 
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -20,18 +21,13 @@ _artifact := object.get(input.bundle, "artifact", {})
 
 _change := object.get(input.bundle, "change", {})
 
-_text(v) if {
-	is_string(v)
-	v != ""
-}
-
 deny contains result.violation(
 	rego.metadata.chain(),
 	"the artefact has no digest",
 	"$.artifact.digest",
 	"hash the artefact and record its sha256 digest",
 ) if {
-	not _text(object.get(_artifact, "digest", null))
+	not values.text(object.get(_artifact, "digest", null))
 }
 
 deny contains result.violation(
@@ -49,7 +45,7 @@ deny contains result.violation(
 	"$.artifact.provenance",
 	"attach a build provenance attestation (for example SLSA) to the artefact",
 ) if {
-	not _text(object.get(_artifact, ["provenance", "uri"], null))
+	not values.text(object.get(_artifact, ["provenance", "uri"], null))
 }
 
 deny contains result.violation(
@@ -58,7 +54,7 @@ deny contains result.violation(
 	"$.validation.artifact_digest",
 	"deploy the validated artefact, or validate this one",
 ) if {
-	_text(object.get(_artifact, "digest", null))
+	values.text(object.get(_artifact, "digest", null))
 	object.get(input.bundle, ["validation", "artifact_digest"], "") != _artifact.digest
 }
 
@@ -77,7 +73,7 @@ deny contains result.violation(
 	"$.change.deployer_id",
 	"record the identity (service principal) that deploys the change",
 ) if {
-	not _text(object.get(_change, "deployer_id", null))
+	not values.text(object.get(_change, "deployer_id", null))
 }
 
 # Everyone who wrote the change: declared authors, developers, and collected git and PR identities.

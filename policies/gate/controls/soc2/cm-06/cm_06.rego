@@ -13,6 +13,7 @@
 package gate.controls.soc2["cm-06"]
 
 import data.gate.lib.config
+import data.gate.lib.dates
 import data.gate.lib.result
 
 control := result.control(rego.metadata.chain())
@@ -20,8 +21,6 @@ control := result.control(rego.metadata.chain())
 _baseline := object.get(input.bundle, ["ops", "baseline_config"], {})
 
 _thresholds := object.get(input.bundle, ["model", "decision_thresholds"], {})
-
-_max_age_ns := ((config.settings.soc2.drift_check_max_age_days * 24) * 3600) * 1000000000
 
 deny contains result.violation(
 	rego.metadata.chain(),
@@ -50,10 +49,7 @@ deny contains result.violation(
 	not _recent(object.get(_baseline, "checked_at", null))
 }
 
-_recent(ts) if {
-	is_string(ts)
-	time.parse_rfc3339_ns(input.context.now) - time.parse_rfc3339_ns(ts) <= _max_age_ns
-}
+_recent(ts) if dates.within_days(ts, input.context.now, config.settings.soc2.drift_check_max_age_days)
 
 deny contains result.violation(
 	rego.metadata.chain(),

@@ -15,6 +15,7 @@ package gate.controls.soc2["cm-07"]
 
 import data.gate.lib.config
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -28,11 +29,6 @@ _emergency := object.get(_change, "emergency", {})
 
 not_applicable_reason := sprintf("not an emergency change (change.type is %v)", [object.get(_change, "type", "unset")]) if {
 	object.get(_change, "type", "") != "emergency"
-}
-
-_text(v) if {
-	is_string(v)
-	v != ""
 }
 
 _hour_ns := 3600 * 1000000000
@@ -52,7 +48,7 @@ deny contains result.violation(
 	"record why the change could not wait and the ticket that puts it through normal validation afterwards",
 ) if {
 	some field in ["reason", "followup_validation_ticket"]
-	not _text(object.get(_emergency, field, null))
+	not values.text(object.get(_emergency, field, null))
 }
 
 deny contains result.violation(
@@ -88,7 +84,7 @@ deny contains result.violation(
 	"$.change.emergency.retro_approval_at",
 	"obtain and record the retroactive approval now and escalate the breach",
 ) if {
-	not _text(object.get(_emergency, "retro_approval_at", null))
+	not values.text(object.get(_emergency, "retro_approval_at", null))
 	_now > _approval_due
 }
 
@@ -98,7 +94,7 @@ warn contains result.violation(
 	"$.change.emergency.retro_approval_at",
 	"obtain and record the retroactive approval before the window closes",
 ) if {
-	not _text(object.get(_emergency, "retro_approval_at", null))
+	not values.text(object.get(_emergency, "retro_approval_at", null))
 	_now <= _approval_due
 }
 
@@ -108,7 +104,7 @@ deny contains result.violation(
 	"$.change.emergency.pir_uri",
 	"hold the post-implementation review and link its record",
 ) if {
-	not _text(object.get(_emergency, "pir_uri", null))
+	not values.text(object.get(_emergency, "pir_uri", null))
 	_now > _review_due
 }
 
@@ -118,7 +114,7 @@ warn contains result.violation(
 	"$.change.emergency.pir_uri",
 	"hold the post-implementation review and link its record",
 ) if {
-	not _text(object.get(_emergency, "pir_uri", null))
+	not values.text(object.get(_emergency, "pir_uri", null))
 	_now <= _review_due
 }
 

@@ -13,6 +13,7 @@
 package gate.controls.soc2["ops-01"]
 
 import data.gate.lib.config
+import data.gate.lib.dates
 import data.gate.lib.result
 
 control := result.control(rego.metadata.chain())
@@ -23,18 +24,13 @@ _vuln := object.get(input.bundle, ["security", "vuln_scan"], {})
 
 _ops := object.get(input.bundle, "ops", {})
 
-_within_days(ts, days) if {
-	is_string(ts)
-	time.parse_rfc3339_ns(input.context.now) - time.parse_rfc3339_ns(ts) <= ((days * 24) * 3600) * 1000000000
-}
-
 deny contains result.violation(
 	rego.metadata.chain(),
 	sprintf("no vulnerability scan of the serving image in the last %v days", [_settings.vuln_scan_max_age_days]),
 	"$.security.vuln_scan.scanned_at",
 	"scan the serving image for vulnerabilities",
 ) if {
-	not _within_days(object.get(_vuln, "scanned_at", null), _settings.vuln_scan_max_age_days)
+	not dates.within_days(object.get(_vuln, "scanned_at", null), input.context.now, _settings.vuln_scan_max_age_days)
 }
 
 deny contains result.violation(
@@ -84,5 +80,5 @@ deny contains result.violation(
 	"$.ops.rollback_tested_at",
 	"rehearse a rollback following the runbook and record when",
 ) if {
-	not _within_days(object.get(_ops, "rollback_tested_at", null), _settings.rollback_test_max_age_days)
+	not dates.within_days(object.get(_ops, "rollback_tested_at", null), input.context.now, _settings.rollback_test_max_age_days)
 }

@@ -35,7 +35,7 @@ deny contains result.violation(
 	sprintf("$.docs.development.%s", [field]),
 	"reference the development document by uri and sha256 digest, and state the model version it describes",
 ) if {
-	some field in lib.missing(_doc, ["uri", "digest", "model_version"])
+	some field in values.missing(_doc, ["uri", "digest", "model_version"])
 }
 
 deny contains result.violation(
@@ -44,7 +44,7 @@ deny contains result.violation(
 	sprintf("$.docs.development.sections.%s", [section]),
 	sprintf("write the %s section so that a reader new to the model can follow it, and link it", [section]),
 ) if {
-	some section in lib.missing(object.get(_doc, "sections", {}), _sections)
+	some section in values.missing(object.get(_doc, "sections", {}), _sections)
 }
 
 deny contains result.violation(
@@ -53,7 +53,7 @@ deny contains result.violation(
 	"$.docs.development.model_version",
 	"update the development document for this model version",
 ) if {
-	lib.present(_doc.model_version)
+	values.present(_doc.model_version)
 	_doc.model_version != input.bundle.model.version
 }
 

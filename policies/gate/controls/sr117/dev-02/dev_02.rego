@@ -47,7 +47,7 @@ deny contains result.violation(
 	"record where the dataset comes from, its lineage, location, digest and time window",
 ) if {
 	some i, ds in _datasets
-	some field in lib.missing(ds, _dataset_fields)
+	some field in values.missing(ds, _dataset_fields)
 }
 
 deny contains result.violation(
@@ -57,7 +57,7 @@ deny contains result.violation(
 	"state which population the dataset covers and what it leaves out, so its relevance to the model's use can be judged",
 ) if {
 	some i, ds in _datasets
-	not lib.present(object.get(ds, "population_statement", null))
+	not values.present(object.get(ds, "population_statement", null))
 }
 
 deny contains result.violation(
@@ -67,7 +67,7 @@ deny contains result.violation(
 	"run the data quality checks and record their results",
 ) if {
 	some i, ds in _datasets
-	some field in lib.missing(object.get(ds, "quality", {}), _quality_fields)
+	some field in values.missing(object.get(ds, "quality", {}), _quality_fields)
 }
 
 deny contains result.violation(
@@ -99,7 +99,7 @@ deny contains result.violation(
 	"$.data.governance.assumptions",
 	"list the assumptions the data relies on (relevance, representativeness, timeliness)",
 ) if {
-	not lib.present(object.get(_governance, "assumptions", []))
+	not values.present(object.get(_governance, "assumptions", []))
 }
 
 deny contains result.violation(
@@ -118,7 +118,7 @@ deny contains result.violation(
 	"justify why the proxy is needed and how it was reviewed",
 ) if {
 	some i, proxy in object.get(_governance, "proxies", [])
-	not lib.present(object.get(proxy, "justification", ""))
+	not values.present(object.get(proxy, "justification", ""))
 }
 
 _training := [[i, ds] | some i, ds in _datasets; ds.role == "train"]

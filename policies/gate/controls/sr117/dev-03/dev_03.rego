@@ -35,7 +35,7 @@ deny contains result.violation(
 	sprintf("$.testing.%s", [field]),
 	"record the acceptance thresholds, the results and when the tests ran",
 ) if {
-	some field in lib.missing(_testing, ["thresholds", "results", "ran_at"])
+	some field in values.missing(_testing, ["thresholds", "results", "ran_at"])
 }
 
 deny contains result.violation(
@@ -44,7 +44,7 @@ deny contains result.violation(
 	"$.artifact.digest",
 	"record the sha256 digest of the artefact the tests ran on",
 ) if {
-	not lib.present(object.get(input.bundle, ["artifact", "digest"], ""))
+	not values.present(object.get(input.bundle, ["artifact", "digest"], ""))
 }
 
 deny contains result.violation(
@@ -93,7 +93,7 @@ deny contains result.violation(
 	"$.testing.stress.scenarios",
 	"run stress scenarios at the extremes of the expected input range",
 ) if {
-	not lib.present(object.get(_testing, ["stress", "scenarios"], []))
+	not values.present(object.get(_testing, ["stress", "scenarios"], []))
 }
 
 deny contains result.violation(
@@ -112,7 +112,7 @@ deny contains result.violation(
 	"$.testing.robustness.uri",
 	"link the robustness test report",
 ) if {
-	not lib.present(object.get(_testing, ["robustness", "uri"], ""))
+	not values.present(object.get(_testing, ["robustness", "uri"], ""))
 }
 
 deny contains result.violation(

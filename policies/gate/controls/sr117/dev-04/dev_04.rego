@@ -13,8 +13,8 @@
 #   effective_from: "2011-04-04"
 package gate.controls.sr117["dev-04"]
 
-import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -26,7 +26,7 @@ deny contains result.violation(
 	sprintf("$.testing.sensitivity.%s", [field]),
 	"run a sensitivity analysis and record its report, perturbations, largest output change and tolerance",
 ) if {
-	some field in lib.missing(_sensitivity, ["uri", "perturbations", "max_output_change", "tolerance", "within_tolerance"])
+	some field in values.missing(_sensitivity, ["uri", "perturbations", "max_output_change", "tolerance", "within_tolerance"])
 }
 
 deny contains result.violation(

@@ -17,7 +17,9 @@
 package gate.controls.sr117["exc-01"]
 
 import data.gate.controls.sr117.lib
+import data.gate.lib.dates
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -38,7 +40,7 @@ deny contains result.violation(
 	"complete the exception: policy reference, reason, approver, expiry, compensating controls and usage limits",
 ) if {
 	some i, e in _exceptions
-	some field in lib.missing(e, ["id", "policy_ref", "reason", "approved_by", "expires_at", "compensating_controls", "usage_limits"])
+	some field in values.missing(e, ["id", "policy_ref", "reason", "approved_by", "expires_at", "compensating_controls", "usage_limits"])
 }
 
 deny contains result.violation(
@@ -48,7 +50,7 @@ deny contains result.violation(
 	"resolve the underlying issue, or have the exception renewed with a new expiry",
 ) if {
 	some i, e in _exceptions
-	lib.in_past(e.expires_at)
+	dates.in_past(e.expires_at)
 }
 
 required_approvals contains result.approval_requirement(

@@ -17,6 +17,7 @@ package gate.controls.sr117["gov-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -26,7 +27,7 @@ deny contains result.violation(
 	"$.validation.effective_challenge_log_uri",
 	"link the effective-challenge log: the validator's questions, the developers' answers and the changes made",
 ) if {
-	not lib.present(object.get(input.bundle, ["validation", "effective_challenge_log_uri"], ""))
+	not values.present(object.get(input.bundle, ["validation", "effective_challenge_log_uri"], ""))
 }
 
 deny contains result.violation(

@@ -16,6 +16,7 @@ package gate.controls.sr117["imp-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -31,7 +32,7 @@ deny contains result.violation(
 	sprintf("$.artifact.%s", [field]),
 	"build the artefact in CI, sign it and record its digest, provenance and commit",
 ) if {
-	some field in lib.missing(_artifact, ["digest", "signature", "provenance", "commit_sha"])
+	some field in values.missing(_artifact, ["digest", "signature", "provenance", "commit_sha"])
 }
 
 deny contains result.violation(
@@ -49,7 +50,7 @@ deny contains result.violation(
 	"$.artifact.signature.verified",
 	"verify the artefact signature when collecting evidence",
 ) if {
-	lib.present(object.get(_artifact, "signature", {}))
+	values.present(object.get(_artifact, "signature", {}))
 	object.get(_artifact, ["signature", "verified"], false) != true
 }
 
@@ -59,7 +60,7 @@ deny contains result.violation(
 	"$.change.ci_run_id",
 	"build and test the change in CI and record the run id",
 ) if {
-	not lib.present(object.get(input.bundle, ["change", "ci_run_id"], ""))
+	not values.present(object.get(input.bundle, ["change", "ci_run_id"], ""))
 }
 
 deny contains result.violation(

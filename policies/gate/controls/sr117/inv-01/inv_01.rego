@@ -17,6 +17,7 @@ package gate.controls.sr117["inv-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -36,7 +37,7 @@ deny contains result.violation(
 	sprintf("$.inventory.%s", [field]),
 	sprintf("record %s in the model's inventory entry and collect it into the bundle", [field]),
 ) if {
-	some field in lib.missing(_inventory, _inventory_fields)
+	some field in values.missing(_inventory, _inventory_fields)
 }
 
 deny contains result.violation(
@@ -45,7 +46,7 @@ deny contains result.violation(
 	sprintf("$.model.%s", [field]),
 	sprintf("state the model's %s in its documentation", [field]),
 ) if {
-	some field in lib.missing(_model, ["id", "version", "intended_purpose"])
+	some field in values.missing(_model, ["id", "version", "intended_purpose"])
 }
 
 deny contains result.violation(
@@ -54,7 +55,7 @@ deny contains result.violation(
 	"$.artifact.name",
 	"record the name under which the release pipeline registers the artefact",
 ) if {
-	not lib.present(object.get(input.bundle, ["artifact", "name"], null))
+	not values.present(object.get(input.bundle, ["artifact", "name"], null))
 }
 
 deny contains result.violation(
@@ -65,6 +66,6 @@ deny contains result.violation(
 ) if {
 	input.stage == "production"
 	status := _inventory.status
-	lib.present(status)
+	values.present(status)
 	not status in lib.settings.promotable_inventory_statuses
 }

@@ -5,14 +5,15 @@
 #   settings sr117.guidance: "SR 26-2" (the default, in force since 17 Apr 2026) or
 #   "SR 11-7" (superseded, still the basis of many bank MRM policies), the rules that
 #   guidance brings (settings sr117.guidances), the SR settings of the bundle's risk
-#   tier, and the presence and date helpers the SR controls share. Each guidance carries
-#   its dates in data (effective_from, effective_until): the guidance applied on a
-#   decision date is the bank's selection once that guidance exists, and before then the
-#   guidance in force on the date (SR 11-7 until 17 Apr 2026), so a decision dated before
-#   SR 26-2 never applies it.
+#   tier, and the decision date (presence and date helpers are gate.lib.values and
+#   gate.lib.dates). Each guidance carries its dates in data (effective_from,
+#   effective_until): the guidance applied on a decision date is the bank's selection
+#   once that guidance exists, and before then the guidance in force on the date
+#   (SR 11-7 until 17 Apr 2026), so a decision dated before SR 26-2 never applies it.
 package gate.controls.sr117.lib
 
 import data.gate.lib.config
+import data.gate.lib.dates
 
 settings := config.settings.sr117
 
@@ -53,52 +54,4 @@ rules := settings.guidances[applied]
 # The SR settings of the bundle's risk tier; undefined for an unknown tier.
 tier := settings.tiers[input.bundle.model.risk_tier]
 
-today := substring(input.context.now, 0, 10)
-
-now_ns := time.parse_rfc3339_ns(input.context.now)
-
-# present holds for a non-empty string, list or object, and for any number or boolean.
-present(v) if {
-	is_string(v)
-	v != ""
-}
-
-present(v) if {
-	is_array(v)
-	count(v) > 0
-}
-
-present(v) if {
-	is_object(v)
-	count(v) > 0
-}
-
-present(v) if is_number(v)
-
-present(v) if is_boolean(v)
-
-# missing returns the fields of obj that are absent or empty.
-missing(obj, fields) := {f |
-	some f in fields
-	not present(object.get(obj, f, null))
-}
-
-# add_months returns the calendar date (YYYY-MM-DD) months after date.
-add_months(date, months) := time.format([
-	time.add_date(time.parse_rfc3339_ns(sprintf("%sT00:00:00Z", [date])), 0, months, 0),
-	"UTC",
-	"2006-01-02",
-])
-
-# is_date holds for a valid calendar date written YYYY-MM-DD.
-is_date(s) if {
-	is_string(s)
-	regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, s)
-	time.parse_rfc3339_ns(sprintf("%sT00:00:00Z", [s]))
-}
-
-# in_past holds for an RFC 3339 time at or before input.context.now.
-in_past(ts) if time.parse_rfc3339_ns(ts) <= now_ns
-
-# in_future holds for an RFC 3339 time after input.context.now.
-in_future(ts) if time.parse_rfc3339_ns(ts) > now_ns
+today := dates.today

@@ -40,32 +40,6 @@ test_success_tier_follows_bundle if {
 	lib.tier.revalidation_months == 24 with input as {"bundle": {"model": {"risk_tier": "medium"}}}
 }
 
-test_success_present if {
-	lib.present("x")
-	lib.present([1])
-	lib.present({"a": 1})
-	lib.present(0)
-	lib.present(false)
-	not lib.present("")
-	not lib.present([])
-	not lib.present({})
-	not lib.present(null)
-}
-
-test_success_missing if {
-	lib.missing({"a": "x", "b": "", "c": []}, ["a", "b", "c", "d"]) == {"b", "c", "d"}
-}
-
-test_success_add_months if {
-	lib.add_months("2026-01-15", 12) == "2027-01-15"
-	lib.add_months("2026-11-30", -18) == "2025-05-30"
-}
-
-test_success_dates if {
-	lib.is_date("2026-02-28")
-	not lib.is_date("2026-02-30")
-	not lib.is_date("28/02/2026")
-	lib.in_past("2026-11-30T12:00:00Z") with input.context.now as "2026-11-30T12:00:00Z"
-	lib.in_future("2026-11-30T12:00:01Z") with input.context.now as "2026-11-30T12:00:00Z"
+test_success_today_is_the_decision_date if {
 	lib.today == "2026-11-30" with input.context.now as "2026-11-30T12:00:00Z"
 }

@@ -16,7 +16,9 @@
 package gate.controls.sr117["lim-01"]
 
 import data.gate.controls.sr117.lib
+import data.gate.lib.dates
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -40,7 +42,7 @@ deny contains result.violation(
 	"state the limitation's impact and the control that compensates for it",
 ) if {
 	some i, item in _items
-	some field in lib.missing(item, ["description", "impact", "compensating_control"])
+	some field in values.missing(item, ["description", "impact", "compensating_control"])
 }
 
 deny contains result.violation(
@@ -50,7 +52,7 @@ deny contains result.violation(
 	"document each overlay: what it does, its size, who approved it and when it expires",
 ) if {
 	some i, overlay in _overlays
-	some field in lib.missing(overlay, ["id", "description", "magnitude", "approved_by", "expires_at"])
+	some field in values.missing(overlay, ["id", "description", "magnitude", "approved_by", "expires_at"])
 }
 
 deny contains result.violation(
@@ -60,7 +62,7 @@ deny contains result.violation(
 	"remove the overlay, or have it re-approved with a new expiry",
 ) if {
 	some i, overlay in _overlays
-	lib.in_past(overlay.expires_at)
+	dates.in_past(overlay.expires_at)
 }
 
 required_approvals contains result.approval_requirement(

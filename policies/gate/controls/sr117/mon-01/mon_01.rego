@@ -16,6 +16,7 @@ package gate.controls.sr117["mon-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -29,7 +30,7 @@ deny contains result.violation(
 	sprintf("$.monitoring.plan.%s", [field]),
 	"write the monitoring plan: metrics, thresholds, frequency, owner and escalation path",
 ) if {
-	some field in lib.missing(_plan, ["uri", "metrics", "thresholds", "frequency", "owner_id", "escalation_path"])
+	some field in values.missing(_plan, ["uri", "metrics", "thresholds", "frequency", "owner_id", "escalation_path"])
 }
 
 deny contains result.violation(
@@ -38,7 +39,7 @@ deny contains result.violation(
 	"$.monitoring.plan.frequency",
 	"monitor the model at least as often as its tier requires",
 ) if {
-	lib.present(_plan.frequency)
+	values.present(_plan.frequency)
 	not _plan.frequency in _frequencies
 }
 

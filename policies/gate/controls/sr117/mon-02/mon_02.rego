@@ -17,6 +17,7 @@ package gate.controls.sr117["mon-02"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -30,7 +31,7 @@ deny contains result.violation(
 	sprintf("$.monitoring.latest.%s", [field]),
 	"track overrides: their rate and the outcome difference against the model",
 ) if {
-	some field in lib.missing(_latest, ["override_rate", "override_outcome_delta"])
+	some field in values.missing(_latest, ["override_rate", "override_outcome_delta"])
 }
 
 deny contains result.violation(

@@ -17,6 +17,7 @@ package gate.controls.sr117["tier-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -37,7 +38,7 @@ deny contains result.violation(
 	sprintf("$.model.tiering.%s", [field]),
 	"document the model's materiality: its exposure, its purpose and the tiering rationale",
 ) if {
-	some field in lib.missing(_tiering, ["exposure", "purpose", "rationale_uri"])
+	some field in values.missing(_tiering, ["exposure", "purpose", "rationale_uri"])
 }
 
 warn contains result.violation(

@@ -19,7 +19,6 @@
 #   effective_from: "2011-04-04"
 package gate.controls.sr117["val-01"]
 
-import data.gate.controls.sr117.lib
 import data.gate.lib.config
 import data.gate.lib.dates
 import data.gate.lib.result
@@ -35,7 +34,7 @@ deny contains result.violation(
 	sprintf("$.validation.%s", [field]),
 	"complete the independent validation and record its id, scope and completion time",
 ) if {
-	some field in lib.missing(_validation, ["record_id", "scope", "completed_at"])
+	some field in values.missing(_validation, ["record_id", "scope", "completed_at"])
 }
 
 deny contains result.violation(

@@ -13,8 +13,8 @@
 #   effective_from: "2011-04-04"
 package gate.controls.sr117["val-02"]
 
-import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -64,5 +64,5 @@ deny contains result.violation(
 	sprintf("$.validation.independence_attestation.%s", [field]),
 	"file the validators' independence attestation, describing their reporting line",
 ) if {
-	some field in lib.missing(object.get(_validation, "independence_attestation", {}), ["uri", "reporting_line"])
+	some field in values.missing(object.get(_validation, "independence_attestation", {}), ["uri", "reporting_line"])
 }

@@ -16,8 +16,8 @@
 #   effective_from: "2011-04-04"
 package gate.controls.sr117["val-03"]
 
-import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -28,7 +28,7 @@ deny contains result.violation(
 	"have the validator document the conceptual soundness review: report, assumptions reviewed and conclusion",
 ) if {
 	review := object.get(input.bundle, ["validation", "conceptual_soundness"], {})
-	some field in lib.missing(review, ["uri", "conclusion", "reviewed_assumptions"])
+	some field in values.missing(review, ["uri", "conclusion", "reviewed_assumptions"])
 }
 
 _evaluation_roles := {"validation", "test", "oot"}

@@ -13,8 +13,8 @@
 #   effective_from: "2011-04-04"
 package gate.controls.sr117["val-04"]
 
-import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -26,7 +26,7 @@ deny contains result.violation(
 	sprintf("$.benchmark.%s", [field]),
 	"compare the model with a challenger, the prior champion or an external benchmark, and record the values",
 ) if {
-	some field in lib.missing(_benchmark, ["challenger_ids", "metric", "champion_value", "challenger_value"])
+	some field in values.missing(_benchmark, ["challenger_ids", "metric", "champion_value", "challenger_value"])
 }
 
 deny contains result.violation(
@@ -36,7 +36,7 @@ deny contains result.violation(
 	"record why the model is preferred although the alternative does better",
 ) if {
 	_underperforms
-	not lib.present(object.get(_benchmark, "justification_uri", ""))
+	not values.present(object.get(_benchmark, "justification_uri", ""))
 }
 
 _underperforms if {

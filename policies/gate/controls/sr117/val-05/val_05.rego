@@ -18,6 +18,7 @@ package gate.controls.sr117["val-05"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -31,7 +32,7 @@ deny contains result.violation(
 	sprintf("$.backtest.%s", [field]),
 	"back-test the model on an out-of-time window at its forecast horizon and record window, horizon, metrics and thresholds",
 ) if {
-	some field in lib.missing(_backtest, ["window", "horizon", "metrics", "thresholds"])
+	some field in values.missing(_backtest, ["window", "horizon", "metrics", "thresholds"])
 }
 
 deny contains result.violation(
@@ -58,7 +59,7 @@ deny contains result.violation(
 	"$.data.split.oot_window",
 	"declare the out-of-time window held back from development",
 ) if {
-	not lib.present(_oot)
+	not values.present(_oot)
 }
 
 deny contains result.violation(

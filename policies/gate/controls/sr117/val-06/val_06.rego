@@ -17,6 +17,7 @@ package gate.controls.sr117["val-06"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -46,7 +47,7 @@ deny contains result.violation(
 	"give every open finding an owner and a remediation due date",
 ) if {
 	some i, f in _open
-	some field in lib.missing(f, ["owner", "due_date"])
+	some field in values.missing(f, ["owner", "due_date"])
 }
 
 # The findings list is the validator's record: an empty list says "no findings", a
@@ -77,7 +78,7 @@ deny contains result.violation(
 	"record each condition of the approval with an owner and a due date",
 ) if {
 	_validation.outcome == "conditional"
-	not lib.present(object.get(_validation, "conditions", []))
+	not values.present(object.get(_validation, "conditions", []))
 }
 
 deny contains result.violation(
@@ -87,7 +88,7 @@ deny contains result.violation(
 	"give every condition a description, an owner and a due date",
 ) if {
 	some i, c in object.get(_validation, "conditions", [])
-	some field in lib.missing(c, ["description", "owner", "due_date"])
+	some field in values.missing(c, ["description", "owner", "due_date"])
 }
 
 deny contains result.violation(

@@ -19,6 +19,7 @@ package gate.controls.sr117["val-07"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -34,7 +35,7 @@ deny contains result.violation(
 	sprintf("$.change.%s", [field]),
 	"classify the change as material or not under the written materiality policy, citing its version and your rationale",
 ) if {
-	some field in lib.missing(_change, ["type", "classification_rationale", "materiality_rules_version"])
+	some field in values.missing(_change, ["type", "classification_rationale", "materiality_rules_version"])
 }
 
 deny contains result.violation(
@@ -61,7 +62,7 @@ deny contains result.violation(
 
 # Components the tier treats as material that a non-material change touches.
 _overridden := {c |
-	lib.present(object.get(_change, "type", ""))
+	values.present(object.get(_change, "type", ""))
 	not _material
 	some c in object.get(_change, "affected_components", [])
 	c in object.get(lib.tier, "material_change_components", [])

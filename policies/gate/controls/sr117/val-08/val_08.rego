@@ -21,6 +21,7 @@
 package gate.controls.sr117["val-08"]
 
 import data.gate.controls.sr117.lib
+import data.gate.lib.dates
 import data.gate.lib.result
 
 control := result.control(rego.metadata.chain())
@@ -51,7 +52,7 @@ deny contains result.violation(
 	"record the date (YYYY-MM-DD) of the last periodic review, the last validation and the next validation due",
 ) if {
 	some field in ["last_periodic_review_date", "last_validation_date", "next_validation_due"]
-	not lib.is_date(object.get(_inventory, field, null))
+	not dates.is_date(object.get(_inventory, field, null))
 }
 
 deny contains result.violation(
@@ -60,8 +61,8 @@ deny contains result.violation(
 	"$.inventory.last_periodic_review_date",
 	"complete the periodic review and record its date in the inventory",
 ) if {
-	lib.is_date(_inventory.last_periodic_review_date)
-	due := lib.add_months(_inventory.last_periodic_review_date, review_months)
+	dates.is_date(_inventory.last_periodic_review_date)
+	due := dates.add_months(_inventory.last_periodic_review_date, review_months)
 	due < lib.today
 }
 
@@ -71,8 +72,8 @@ deny contains result.violation(
 	"$.inventory.last_validation_date",
 	"revalidate the model and record the date in the inventory",
 ) if {
-	lib.is_date(_inventory.last_validation_date)
-	due := lib.add_months(_inventory.last_validation_date, _revalidation_months)
+	dates.is_date(_inventory.last_validation_date)
+	due := dates.add_months(_inventory.last_validation_date, _revalidation_months)
 	due < lib.today
 }
 
@@ -82,7 +83,7 @@ deny contains result.violation(
 	"$.inventory.next_validation_due",
 	"revalidate the model, or record the approved new due date in the inventory",
 ) if {
-	lib.is_date(_inventory.next_validation_due)
+	dates.is_date(_inventory.next_validation_due)
 	_inventory.next_validation_due < lib.today
 }
 
@@ -92,8 +93,8 @@ deny contains result.violation(
 	"$.inventory.next_validation_due",
 	"set the next validation date within the tier's revalidation interval",
 ) if {
-	lib.is_date(_inventory.next_validation_due)
-	lib.is_date(_inventory.last_validation_date)
-	latest := lib.add_months(_inventory.last_validation_date, _revalidation_months)
+	dates.is_date(_inventory.next_validation_due)
+	dates.is_date(_inventory.last_validation_date)
+	latest := dates.add_months(_inventory.last_validation_date, _revalidation_months)
 	_inventory.next_validation_due > latest
 }

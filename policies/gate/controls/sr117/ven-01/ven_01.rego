@@ -16,6 +16,7 @@ package gate.controls.sr117["ven-01"]
 
 import data.gate.controls.sr117.lib
 import data.gate.lib.result
+import data.gate.lib.values
 
 control := result.control(rego.metadata.chain())
 
@@ -31,7 +32,7 @@ deny contains result.violation(
 	sprintf("$.vendor.%s", [field]),
 	"obtain the vendor's development evidence, validate on your own data, document customisations and write a contingency plan",
 ) if {
-	some field in lib.missing(object.get(input.bundle, "vendor", {}), _fields)
+	some field in values.missing(object.get(input.bundle, "vendor", {}), _fields)
 }
 
 required_approvals contains result.approval_requirement(
