@@ -1,3 +1,3 @@
-from gate._cli import main
+from gate.cli import main
 
 main()

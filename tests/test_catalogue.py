@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from gate import catalogue
-from gate._cli import cli
+from gate.cli import cli
 from gate.engine.toolchain import OpaBinary
 from gate.policy import default_policy_dir
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from conftest import NOW, ROOT, OpaServer, asset, free_port
-from gate._cli import cli
+from gate.cli import cli
 
 CREDIT = str(asset("bundles", "credit-complete.json"))
 
@@ -206,7 +206,7 @@ def test_lazy_command_table_matches_the_modules() -> None:
 
     import click
 
-    from gate._cli import LAZY_COMMANDS
+    from gate.cli.root import LAZY_COMMANDS
 
     found: dict[str, str] = {}
     for module in sorted(set(LAZY_COMMANDS.values())):
@@ -218,7 +218,7 @@ def test_lazy_command_table_matches_the_modules() -> None:
 
 def test_check_does_not_import_the_other_commands() -> None:
     code = (
-        "import sys; from click.testing import CliRunner; from gate._cli import cli; "
+        "import sys; from click.testing import CliRunner; from gate.cli import cli; "
         f"r = CliRunner().invoke(cli, ['check', '--bundle', {CREDIT!r}, '--stage', 'merge', "
         f"'--now', {NOW!r}]); "
         "assert r.exit_code == 0, r.output; "

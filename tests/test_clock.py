@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, asset
-from gate._cli import cli
+from gate.cli import cli
 from gate.clock import parse_instant, resolve_now
 
 sys.path.insert(0, str(ROOT / "tests" / "examples"))

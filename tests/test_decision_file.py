@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from github_server import HEAD, GitHubServer, actions_env, standard_pull, write_config
 
-from gate._cli import cli
+from gate.cli import cli
 
 FAILED_CONTROL = {"id": "SR117-VAL-01", "status": "fail"}
 UNMET = {"role": "validator", "count": 1, "reason": "needed", "satisfied": False}

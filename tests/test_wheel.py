@@ -78,7 +78,7 @@ def test_the_installed_gate_reads_its_own_policies_and_schemas(
     installed: Path, opa: OpaBinary, tmp_path: Path
 ) -> None:
     code = (
-        "import gate._cli, gate.policy, gate.evidence;"
+        "import gate.cli, gate.policy, gate.evidence;"
         "print(gate.policy.default_policy_dir()); print(gate.evidence.schema_dir())"
     )
     out = run([str(installed / "bin" / "python"), "-c", code], tmp_path, clean_env(opa))

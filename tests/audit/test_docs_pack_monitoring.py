@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 from clock import NOW
 
-from gate._cli import cli
+from gate.cli import cli
 
 # The monitoring scenarios of tests/monitor (German credit data, drifted and undrifted).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "monitor"))

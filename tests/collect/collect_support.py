@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from clock import NOW
 
-from gate._cli import cli
+from gate.cli import cli
 
 REPO_ASSET = Path(__file__).resolve().parents[1] / "assets" / "repo"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from gate._cli import cli
+from gate.cli import cli
 from gate.github.client import RoleTeams
 from gate.github.collect import team_for
 

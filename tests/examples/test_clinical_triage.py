@@ -38,7 +38,7 @@ from example_repo import (
 )
 from github_server import GitHubServer
 
-from gate._cli import cli
+from gate.cli import cli
 from gate.github.client import RoleTeams
 
 EXAMPLE = "examples/clinical-triage"

@@ -40,8 +40,8 @@ from example_repo import (
 )
 from github_server import GitHubServer
 
-from gate._cli import _GateGroup, cli
-from gate._cli_examples import register
+from gate.cli.evidence import register
+from gate.cli.root import _GateGroup, cli
 
 EXAMPLE = "examples/credit-scorecard"
 CONFIG = f"{EXAMPLE}/.mrm-gate.yml"

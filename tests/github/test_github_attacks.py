@@ -24,7 +24,7 @@ from github_server import (
 )
 
 from conftest import NOW, asset
-from gate._cli import cli
+from gate.cli import cli
 from gate.evidence import bundle_digest, load_bundle
 
 BUNDLE = asset("bundles", "credit-complete.json")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from github_server import HEAD, PR, GitHubServer, actions_env, standard_pull, write_config
 
 from conftest import NOW, ROOT, asset
-from gate._cli import cli
+from gate.cli import cli
 
 BUNDLE = asset("bundles", "credit-complete.json")
 SECRET = "ghs_Zq9SECRETtokenXy7w3DISTINCTIVE41"

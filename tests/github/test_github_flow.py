@@ -22,7 +22,7 @@ from github_server import (
 from github_server import write_config as write_gate_config
 
 from conftest import NOW, asset
-from gate._cli import cli
+from gate.cli import cli
 
 BUNDLE = asset("bundles", "credit-complete.json")
 MARKER = "<!-- mrm-gate:sticky:production -->"

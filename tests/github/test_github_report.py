@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from github_server import HEAD, PR, GitHubServer, actions_env, standard_pull, write_config
 
 from conftest import asset
-from gate._cli import cli
+from gate.cli import cli
 
 BUNDLE = asset("bundles", "credit-complete.json")
 DIGEST = "sha256:" + "0f" * 32

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from clock import NOW
 from monitor_support import build, drift
 
-from gate._cli import cli
+from gate.cli import cli
 from gate.evidence import validate_bundle
 from gate.monitor import stats
 from gate.monitor.sql import bin_case, run_psi_duckdb

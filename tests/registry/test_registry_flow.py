@@ -37,7 +37,7 @@ from mlflow import MlflowClient  # noqa: E402
 from mlflow.exceptions import MlflowException  # noqa: E402
 from mlflow_server import DEVELOPER, GATE, MlflowServer, mlflow_server  # noqa: E402, F401
 
-from gate._cli import cli  # noqa: E402
+from gate.cli import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = "examples/credit-scorecard"

@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from conftest import NOW, load_asset
-from gate._cli import cli
+from gate.cli import cli
 
 # Written by hand, so the lines below are known without the code under test.
 VALIDATION_JSON = """{

@@ -13,7 +13,7 @@ from jsonschema import Draft4Validator
 from report_support import AUC_LINE, LONG_AUC, OUTCOME_LINE, failing_workspace
 
 from conftest import NOW, asset
-from gate._cli import cli
+from gate.cli import cli
 
 CREDIT = asset("bundles", "credit-complete.json")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import NOW, load_asset
-from gate._cli import cli
+from gate.cli import cli
 
 NOT_CI = {"CI": None, "GITHUB_ACTIONS": None, "GITHUB_REPOSITORY": None, "NO_COLOR": None}
 

@@ -14,7 +14,7 @@ from report_support import OUTCOME_LINE, failing_workspace
 from test_formats import SARIF_SCHEMA
 
 from conftest import NOW, ROOT
-from gate._cli import cli
+from gate.cli import cli
 
 sys.path.insert(0, str(ROOT / "tests" / "monitor"))
 from monitor_support import build, drift  # noqa: E402

@@ -1,4 +1,4 @@
-"""`mrm-gate promote`, `demote` and `trace`. Registered by gate._cli; prints and exits only
+"""`mrm-gate promote`, `demote` and `trace`. Registered by gate.cli.root; prints and exits only
 through click and the group's GateError handling.
 
 The tracking server is MLFLOW_TRACKING_URI; the gate's MLflow identity is
@@ -49,7 +49,7 @@ def _recheck_registry(uri: str, bundle: dict[str, Any]) -> None:
 
 
 def _promote_command() -> click.Command:
-    from gate._cli import Collector, _engine, _policy_options, _policy_source, evaluate
+    from gate.cli.root import Collector, _engine, _policy_options, _policy_source, evaluate
 
     @click.command("promote")
     @click.option("--bundle", "bundle_path", required=True, type=_FILE, help="Evidence bundle.")

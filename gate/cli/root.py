@@ -1,8 +1,8 @@
-"""The command line. The only module that prints or exits."""
+"""The `mrm-gate` group (its error handling and the table of commands loaded on first use),
+`check`, and what the command modules share. The CLI is the only package that prints or exits."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -10,14 +10,13 @@ from typing import Any, NoReturn
 
 import click
 
-from gate import __version__, app
+from gate import app
 from gate.clock import now_option, resolve_now
 from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
-from gate.engine.toolchain import find_opa, pinned_version
 from gate.errors import EXIT_INVALID, GateError
 from gate.fileio import write_atomic
-from gate.policy import PolicySource, build_bundle
+from gate.policy import PolicySource
 
 STAGES = ("merge", "staging", "production", "monitoring")
 
@@ -293,100 +292,28 @@ def _check_many(
     sys.exit(1 if denied else 0)
 
 
-@cli.command()
-@click.option(
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Where to write the bundle (.tar.gz).",
-)
-@_policy_options
-def bundle(
-    output: Path, policy: Path | None, data_files: tuple[Path, ...], opa_bin: str | None
-) -> None:
-    """Build an OPA bundle of the policies, stamped with their revision."""
-    source = _policy_source(policy, data_files)
-    if source.is_bundle_file:
-        raise click.UsageError("--policy must be a directory to build a bundle from")
-    revision = build_bundle(find_opa(opa_bin).path, source, output)
-    click.echo(f"wrote {output} (revision {revision})")
-
-
-@cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-)
-@click.option("--output", type=click.Path(path_type=Path), default=None)
-@click.option(
-    "--policy",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Policy directory (default: the policies shipped with the gate).",
-)
-@click.option("--opa-bin", default=None)
-def controls(fmt: str, output: Path | None, policy: Path | None, opa_bin: str | None) -> None:
-    """Print the control catalogue from the policies' own annotations."""
-    from gate import catalogue
-
-    source = _policy_source(policy, ())
-    if not source.path.is_dir():
-        raise click.UsageError("--policy must be a directory of Rego files")
-    found = catalogue.inspect_controls(find_opa(opa_bin).path, source.path)
-    if fmt == "json":
-        text = json.dumps([c.to_dict() for c in found], indent=2) + "\n"
-    elif fmt == "markdown":
-        text = catalogue.to_markdown(found)
-    else:
-        text = catalogue.to_table(found)
-    _emit(text, output)
-
-
-@cli.command()
-@click.option("--opa-bin", default=None, help="OPA binary to report on.")
-@click.option("--policy", type=click.Path(path_type=Path), default=None)
-def version(opa_bin: str | None, policy: Path | None) -> None:
-    """Print the gate, OPA and policy versions (what is known, before failing on the rest)."""
-    known: dict[str, Any] = {"mrm_gate": __version__, "opa_pinned": pinned_version()}
-    failure: GateError | None = None
-    try:
-        opa = find_opa(opa_bin)
-        known.update(opa=opa.version, opa_path=opa.path)
-    except GateError as err:
-        known.update(opa=None, opa_path=None)
-        failure = err
-    try:
-        known["policy_revision"] = _policy_source(policy, ()).revision()
-    except GateError as err:
-        known["policy_revision"] = None
-        failure = failure or err
-    click.echo(json.dumps(known, indent=2))
-    if failure is not None:
-        raise failure
-
-
 # Commands that live in modules of their own, by name. They are imported only when that
 # command runs, so `check` does not pay for PyGithub, numpy or the audit code at start-up.
 # tests/test_cli.py checks this table against what each module registers.
 LAZY_COMMANDS: dict[str, str] = {
-    "collect": "gate._cli_collect",
-    "validate": "gate._cli_collect",
-    "report": "gate._cli_github",
-    "reproduce": "gate._cli_examples",
-    "record": "gate._cli_audit",
-    "ledger": "gate._cli_audit",
-    "replay": "gate._cli_audit",
-    "docs": "gate._cli_audit",
-    "attest": "gate._cli_audit",
-    "monitor": "gate._cli_monitor",
-    "verify": "gate._cli_attest",
-    "keygen": "gate._cli_attest",
-    "promote": "gate._cli_registry",
-    "demote": "gate._cli_registry",
-    "trace": "gate._cli_registry",
+    "bundle": "gate.cli.policy",
+    "controls": "gate.cli.policy",
+    "version": "gate.cli.policy",
+    "collect": "gate.cli.evidence",
+    "validate": "gate.cli.evidence",
+    "reproduce": "gate.cli.evidence",
+    "report": "gate.cli.github",
+    "record": "gate.cli.audit",
+    "ledger": "gate.cli.audit",
+    "replay": "gate.cli.audit",
+    "docs": "gate.cli.audit",
+    "attest": "gate.cli.audit",
+    "verify": "gate.cli.attest",
+    "keygen": "gate.cli.attest",
+    "monitor": "gate.cli.monitor",
+    "promote": "gate.cli.registry",
+    "demote": "gate.cli.registry",
+    "trace": "gate.cli.registry",
 }
 
 

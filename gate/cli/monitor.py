@@ -139,7 +139,7 @@ def monitor(
     3 engine or GitHub error.
     """
     from gate import app
-    from gate._cli import _engine, _policy_source
+    from gate.cli.root import _engine, _policy_source
     from gate.evidence import load_bundle
     from gate.monitor import evidence as ev
     from gate.monitor.plan import read_plan
@@ -208,7 +208,7 @@ def monitor(
     if fmt == "summary":
         click.echo(summary, nl=False)
     else:
-        from gate._cli import emit_report
+        from gate.cli.root import emit_report
 
         emit_report(decision, output_path, fmt, None, False, github_collected=use_github)
     if use_github:

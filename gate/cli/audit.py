@@ -144,7 +144,6 @@ def _require_signed(book: Any, index: int, trust: Any) -> None:
 
 
 def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the commands
-    from gate._cli import Collector, _engine, _policy_options, _policy_source
     from gate.audit.ledger import Anchor, Ledger
     from gate.audit.record import (
         CanonicalInput,
@@ -156,6 +155,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         standalone,
     )
     from gate.audit.replay import replay as run_replay
+    from gate.cli.root import Collector, _engine, _policy_options, _policy_source
     from gate.engine.local import LocalOpaEngine
     from gate.engine.toolchain import find_opa
     from gate.errors import EngineError, UsageError
@@ -305,7 +305,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if attestation_path is not None:
             _write_attestation(attestation_path, rec, policy_input, entry, signer)
         if fmt is not None:
-            from gate._cli import emit_report
+            from gate.cli.root import emit_report
 
             emit_report(decision, bundle_path, fmt, None, False, github_collected=use_github)
         click.echo(
