@@ -9,7 +9,8 @@
 #   The headline psi_score is recomputed from the score bins it summarises (shares floored
 #   at settings monitoring.psi_share_floor); a headline that differs from the bins by more
 #   than monitoring.psi_recompute_tolerance is denied, since the bands would otherwise
-#   judge a number the distributions do not support.
+#   judge a number the distributions do not support. Each input's CSI is recomputed the
+#   same way from that input's bins (bins.<input>) when the run records them.
 # custom:
 #   control_id: MON-PSI-01
 #   framework: Model monitoring conventions
@@ -241,4 +242,38 @@ deny contains result.violation(
 ) if {
 	tolerance := config.settings.monitoring.psi_recompute_tolerance
 	abs(_latest.psi_score - _recomputed_psi) > tolerance
+}
+
+# Each input's CSI against the bins recorded for it (bins.<input>, written by mrm-gate
+# monitor next to bins.score); an input without bins is judged on its headline alone.
+_feature_bins[name] := bins if {
+	some name, _ in _csi
+	bins := object.get(_latest, ["bins", name], null)
+	bins != null
+}
+
+_recomputed_csi[name] := stats.psi(bins.expected, bins.actual, config.settings.monitoring.psi_share_floor) if {
+	some name, bins in _feature_bins
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("the bins of input %s cannot be read: expected and actual must be lists of shares of the same length", [name]),
+	sprintf("$.monitoring.latest.bins.%s", [name]),
+	"record each input's bins as equal-length lists of expected and actual shares",
+) if {
+	some name, _ in _feature_bins
+	not _recomputed_csi[name]
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("the CSI %v of input %s disagrees with the CSI of its bins, %v (tolerance %v)", [_csi[name], name, round(csi * 10000) / 10000, tolerance]),
+	sprintf("$.monitoring.latest.csi.%s", [name]),
+	"report the CSI computed from the recorded bins (mrm-gate monitor computes both from the data)",
+) if {
+	tolerance := config.settings.monitoring.psi_recompute_tolerance
+	some name, csi in _recomputed_csi
+	is_number(_csi[name])
+	abs(_csi[name] - csi) > tolerance
 }

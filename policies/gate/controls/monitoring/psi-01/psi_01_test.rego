@@ -139,3 +139,31 @@ test_success_headline_within_tolerance_of_bins if {
 	b := _with_latest({"psi_score": 0.043})
 	control.deny == set() with input as _input(b, "monitoring")
 }
+
+# Two-bin shares for one input: 0.5/0.5 expected, 0.401/0.599 actual is a CSI of 0.0397
+# and 0.236/0.764 one of 0.3101 (both worked out by hand).
+_dti_bins(actual) := {"edges": [0, 0.4, 1], "expected": [0.5, 0.5], "actual": actual}
+
+_with_dti(csi, bins) := _with_latest({
+	"bins": {"score": _bundle.monitoring.latest.bins.score, "debt_to_income": bins},
+	"csi": {"bureau_score": 0.03, "debt_to_income": csi, "inquiries_6m": 0.01},
+})
+
+test_success_input_csi_agrees_with_its_bins if {
+	b := _with_dti(0.04, _dti_bins([0.401, 0.599]))
+	control.deny == set() with input as _input(b, "monitoring")
+}
+
+test_fail_input_csi_contradicts_its_bins if {
+	# the bins of a 0.31 shift, with the headline of a stable input
+	b := _with_dti(0.04, _dti_bins([0.236, 0.764]))
+	ds := control.deny with input as _input(b, "monitoring")
+	_msgs(ds) == {"the CSI 0.04 of input debt_to_income disagrees with the CSI of its bins, 0.3101 (tolerance 0.005)"}
+	{v.evidence_path | some v in ds} == {"$.monitoring.latest.csi.debt_to_income"}
+}
+
+test_fail_unreadable_input_bins if {
+	b := _with_dti(0.04, _dti_bins([1]))
+	ds := control.deny with input as _input(b, "monitoring")
+	{v.evidence_path | some v in ds} == {"$.monitoring.latest.bins.debt_to_income"}
+}
