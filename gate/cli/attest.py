@@ -9,9 +9,8 @@ from typing import Any
 
 import click
 
+from gate.cli.options import stage_option
 from gate.clock import now_option, resolve_now
-
-STAGES = ("merge", "staging", "production", "monitoring")
 
 
 def _artifact_digest(artifact: Path | None, digest: str | None) -> str:
@@ -73,7 +72,7 @@ def register(cli: click.Group) -> None:
         type=click.Path(path_type=Path),
         help="Trust file (keys, validity windows, revocations) or a PEM public key.",
     )
-    @click.option("--stage", required=True, type=click.Choice(STAGES))
+    @stage_option()
     @now_option("Verification time, RFC 3339 (default: now).")
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
     def verify(

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from gate.cli.options import (
+    github_options,
+    opa_url_option,
+    policy_options,
+    stage_option,
+    timeout_option,
+)
 from gate.clock import now_option, resolve_now
+from gate.errors import EXIT_DENIED
 
 DEFAULT_LEDGER = Path(".mrm-gate") / "ledger.jsonl"
-STAGES = ("merge", "staging", "production", "monitoring")
 
 
 def _ledger_option(f: Any) -> Any:
@@ -128,11 +134,12 @@ def _trust(trust_path: Path | None) -> Any:
     return load_trust(trust_path) if trust_path is not None else None
 
 
-def _require_signed(book: Any, index: int, trust: Any) -> None:
-    """Refuse to replay from a ledger whose signatures do not verify."""
+def _signed(book: Any, index: int, trust: Any) -> bool:
+    """False, with the reasons printed, for a ledger whose signatures do not verify: its
+    records are then neither replayed nor attested."""
     result = book.verify(trust=trust)
     if result.ok:
-        return
+        return True
     for at, problem in result.problems:
         click.echo(f"  record {at}: {problem}", err=True)
     click.echo(
@@ -140,7 +147,7 @@ def _require_signed(book: Any, index: int, trust: Any) -> None:
         "is not used (not replayed, not attested): it may not be the one that was recorded",
         err=True,
     )
-    sys.exit(1)
+    return False
 
 
 def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the commands
@@ -155,7 +162,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         standalone,
     )
     from gate.audit.replay import replay as run_replay
-    from gate.cli.root import Collector, _engine, _policy_options, _policy_source
+    from gate.cli.root import Collector, _engine, _policy_source
     from gate.engine.local import LocalOpaEngine
     from gate.engine.toolchain import find_opa
     from gate.errors import EngineError, UsageError
@@ -165,9 +172,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))
-    @click.option(
-        "--stage",
-        type=click.Choice(STAGES),
+    @stage_option(
+        required=False,
         default=None,
         help="Evaluate the bundle at this stage and record the decision (like `check`).",
     )
@@ -180,17 +186,10 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         "again and must come out the same.",
     )
     @_ledger_option
-    @click.option("--github", "use_github", is_flag=True, help="Collect approvals (as check).")
-    @click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path),
-        default=Path(".mrm-gate.yml"),
-        show_default=True,
-    )
+    @github_options
     @now_option("Evaluation time, RFC 3339 (default: now).")
-    @click.option("--opa-url", default=None, help="Evaluate on this OPA server.")
-    @click.option("--timeout", default=60.0, show_default=True)
+    @opa_url_option
+    @timeout_option
     @click.option(
         "--output",
         type=click.Path(path_type=Path),
@@ -213,7 +212,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         help="Also write the signed decision attestation (DSSE envelope of an in-toto "
         "Statement about the model artefact and the evidence) here; needs a signer.",
     )
-    @_policy_options
+    @policy_options
     def record(
         bundle_path: Path,
         stage: str | None,
@@ -232,7 +231,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         policy: Path | None,
         data_files: tuple[Path, ...],
         opa_bin: str | None,
-    ) -> None:
+    ) -> int:
         """Evaluate a bundle and append the decision record to the ledger.
 
         Exits like `check` (0 allowed, 1 denied), after the record is safely appended.
@@ -313,7 +312,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             f"record {entry.index} ({entry.hash})",
             err=True,
         )
-        sys.exit(decision.exit_code)
+        return decision.exit_code
 
     @cli.group()
     def ledger() -> None:
@@ -328,7 +327,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         help="A head published earlier, INDEX:HASH; that record must still be there, unchanged.",
     )
     @_trust_option
-    def ledger_verify(ledger_path: Path, anchors: tuple[str, ...], trust_path: Path | None) -> None:
+    def ledger_verify(ledger_path: Path, anchors: tuple[str, ...], trust_path: Path | None) -> int:
         """Check the hash chain (and, with --key, the signatures). Exit 0 intact,
         1 tampered, 2 unreadable."""
         parsed = tuple(Anchor.parse(a) for a in anchors)
@@ -343,7 +342,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 click.echo(f"every record and the head are signed by keys of {trust_path}")
             click.echo("publish the head where the ledger's writers cannot change it, and pass it")
             click.echo("back later with --anchor to prove nothing before it was rewritten.")
-            return
+            return 0
         click.echo(
             f"mrm-gate: ledger {ledger_path} has been TAMPERED WITH: first bad record "
             f"{result.first_bad_index}",
@@ -356,7 +355,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             "from the first bad one on",
             err=True,
         )
-        sys.exit(1)
+        return EXIT_DENIED
 
     @ledger.command("show")
     @_ledger_option
@@ -420,8 +419,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     @click.option("--index", type=int, default=None, help="Replay this record of the ledger.")
     @_ledger_option
     @_trust_option
-    @click.option("--timeout", default=60.0, show_default=True)
-    @_policy_options
+    @timeout_option
+    @policy_options
     def replay(
         record_path: Path | None,
         index: int | None,
@@ -431,7 +430,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         policy: Path | None,
         data_files: tuple[Path, ...],
         opa_bin: str | None,
-    ) -> None:
+    ) -> int:
         """Evaluate a recorded input again with the real OPA and compare the decisions.
 
         Exit 0 only when the policies at hand have the recorded revision and the decision
@@ -465,8 +464,8 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             where = str(record_path)
         else:
             assert index is not None
-            if trust_path is not None:
-                _require_signed(book, index, _trust(trust_path))
+            if trust_path is not None and not _signed(book, index, _trust(trust_path)):
+                return EXIT_DENIED
             found = book.get(index)
             rec, policy_input = found.record, book.input_of(found)
             where = f"{ledger_path} record {index}"
@@ -518,7 +517,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 )
         if result.reproduced:
             click.echo("replay: reproduced")
-        sys.exit(0 if result.reproduced else 1)
+        return 0 if result.reproduced else EXIT_DENIED
 
     @cli.command()
     @_ledger_option
@@ -539,7 +538,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         sign_key: Path | None,
         keyless: bool,
         output: Path,
-    ) -> None:
+    ) -> int:
         """Write the signed decision attestation of a record of a signed ledger.
 
         The ledger is verified with --key first (as `ledger verify --key`): only a record
@@ -549,11 +548,13 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         if signer is None:
             raise UsageError("attest needs a signer: pass --sign-key KEY (or --keyless in CI)")
         book = Ledger(ledger_path)
-        _require_signed(book, index, _trust(trust_path))
+        if not _signed(book, index, _trust(trust_path)):
+            return EXIT_DENIED
         found = book.get(index)
         policy_input = book.input_of(found)
         _attestable(found.record, policy_input)
         _write_attestation(output, found.record, policy_input, found, signer)
+        return 0
 
     @cli.command()
     @click.option("--bundle", "bundle_path", required=True, type=click.Path(path_type=Path))

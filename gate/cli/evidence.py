@@ -136,7 +136,7 @@ def validate_cmd(bundle_path: Path) -> None:
 @now_option("Time recorded as reproduced_at, RFC 3339 (default: now).")
 def reproduce_cmd(
     bundle_path: Path, repo: Path, output: Path | None, timeout: float, now: str | None
-) -> None:
+) -> int:
     """Re-run the recorded training and compare the artefact's sha256.
 
     Exit 0 when the artefact is byte-identical, 1 when it differs (or the data or the run
@@ -153,7 +153,7 @@ def reproduce_cmd(
     click.echo(json.dumps(result.to_json(), indent=2, sort_keys=True))
     verdict = "identical" if result.identical else "NOT reproduced"
     click.echo(f"mrm-gate: artefact {verdict}", err=True)
-    click.get_current_context().exit(result.exit_code)
+    return result.exit_code
 
 
 def register(cli: click.Group) -> None:

@@ -64,7 +64,7 @@ def report(
     check_run: bool,
     comment: bool,
     exit_with_decision: bool,
-) -> None:
+) -> int:
     """Publish a decision: check run, sticky PR comment, job summary, step outputs.
 
     GitHub is used when GITHUB_TOKEN is set (with GITHUB_REPOSITORY, GITHUB_EVENT_PATH,
@@ -130,8 +130,7 @@ def report(
 
     verdict = "allowed" if decision.allow else "denied"
     click.echo(f"mrm-gate: {verdict} at stage {decision.stage} (bundle {decision.bundle_digest})")
-    if exit_with_decision:
-        raise SystemExit(decision.exit_code)
+    return decision.exit_code if exit_with_decision else 0
 
 
 def _repo_relative(path: Path, root: Path) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from gate.cli.options import opa_url_option, policy_options, timeout_option
 from gate.clock import now_option, resolve_now
 from gate.errors import EXIT_DENIED, UsageError
 from gate.fileio import write_atomic
@@ -85,8 +85,8 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     show_default=True,
     help="Spark master URL for --engine spark (local[*], spark://host:7077, yarn, ...).",
 )
-@click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
-@click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
+@opa_url_option
+@timeout_option
 @click.option(
     "--github",
     "use_github",
@@ -103,9 +103,7 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     show_default=True,
     help="summary: the monitoring figures; the others: the decision, as for `check`.",
 )
-@click.option("--policy", type=click.Path(path_type=Path), default=None, help="Policy dir/bundle.")
-@click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path))
-@click.option("--opa-bin", default=None, help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa).")
+@policy_options
 def monitor(
     bundle_path: Path,
     baseline_path: Path,
@@ -131,7 +129,7 @@ def monitor(
     policy: Path | None,
     data_files: tuple[Path, ...],
     opa_bin: str | None,
-) -> None:
+) -> int:
     """Compute PSI/CSI, AIR, outcome analysis and overrides for a window, write them into a
     copy of the bundle as monitoring.latest and evaluate it at stage `monitoring`.
 
@@ -215,8 +213,8 @@ def monitor(
         _publish(plan.model_id, summary, decision)
     click.echo(f"mrm-gate: monitoring {verdict}; bundle written to {output_path}", err=True)
     if verdict == ev.ALERT or (verdict == ev.WARN and fail_on_warn):
-        sys.exit(EXIT_DENIED)
-    sys.exit(0)
+        return EXIT_DENIED
+    return 0
 
 
 def _compute_sql(

@@ -9,9 +9,10 @@ from typing import Any
 import click
 
 from gate import __version__
-from gate.cli.root import _emit, _policy_options, _policy_source
+from gate.cli.options import policy_options
+from gate.cli.root import _emit, _policy_source
 from gate.engine.toolchain import find_opa, pinned_version
-from gate.errors import GateError
+from gate.errors import GateError, UsageError
 from gate.policy import build_bundle
 
 
@@ -22,14 +23,14 @@ from gate.policy import build_bundle
     type=click.Path(path_type=Path),
     help="Where to write the bundle (.tar.gz).",
 )
-@_policy_options
+@policy_options
 def bundle(
     output: Path, policy: Path | None, data_files: tuple[Path, ...], opa_bin: str | None
 ) -> None:
     """Build an OPA bundle of the policies, stamped with their revision."""
     source = _policy_source(policy, data_files)
     if source.is_bundle_file:
-        raise click.UsageError("--policy must be a directory to build a bundle from")
+        raise UsageError("--policy must be a directory to build a bundle from")
     revision = build_bundle(find_opa(opa_bin).path, source, output)
     click.echo(f"wrote {output} (revision {revision})")
 
@@ -56,7 +57,7 @@ def controls(fmt: str, output: Path | None, policy: Path | None, opa_bin: str | 
 
     source = _policy_source(policy, ())
     if not source.path.is_dir():
-        raise click.UsageError("--policy must be a directory of Rego files")
+        raise UsageError("--policy must be a directory of Rego files")
     found = catalogue.inspect_controls(find_opa(opa_bin).path, source.path)
     if fmt == "json":
         text = json.dumps([c.to_dict() for c in found], indent=2) + "\n"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from gate.cli.options import github_options, policy_options, stage_option, timeout_option
 from gate.clock import now_option, resolve_now
 from gate.errors import EvidenceError, UsageError
 from gate.fileio import write_atomic
@@ -49,25 +49,12 @@ def _recheck_registry(uri: str, bundle: dict[str, Any]) -> None:
 
 
 def _promote_command() -> click.Command:
-    from gate.cli.root import Collector, _engine, _policy_options, _policy_source, evaluate
+    from gate.cli.root import Collector, _engine, _policy_source, evaluate
 
     @click.command("promote")
     @click.option("--bundle", "bundle_path", required=True, type=_FILE, help="Evidence bundle.")
-    @click.option("--stage", required=True, type=click.Choice(PROMOTION_STAGES))
-    @click.option(
-        "--github",
-        "use_github",
-        is_flag=True,
-        help="Collect the approvals from the pull request (as `check --github`).",
-    )
-    @click.option(
-        "--config",
-        "config_path",
-        type=_FILE,
-        default=Path(".mrm-gate.yml"),
-        show_default=True,
-        help="Repository config (approval roles -> GitHub teams).",
-    )
+    @stage_option(PROMOTION_STAGES)
+    @github_options
     @click.option(
         "--attestation",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -75,9 +62,9 @@ def _promote_command() -> click.Command:
         help="Signed attestation of the decision; its digest goes into the record.",
     )
     @click.option("--output", type=_FILE, default=None, help="Write the outcome JSON here.")
-    @click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
+    @timeout_option
     @now_option("Evaluation and promotion time, RFC 3339 (default: now).")
-    @_policy_options
+    @policy_options
     def promote_cmd(
         bundle_path: Path,
         stage: str,
@@ -90,7 +77,7 @@ def _promote_command() -> click.Command:
         policy: Path | None,
         data_files: tuple[Path, ...],
         opa_bin: str | None,
-    ) -> None:
+    ) -> int:
         """Evaluate the bundle at STAGE and, only when allowed, set the registry alias of
         the stage to the model version and write the compliance record on it.
 
@@ -118,7 +105,7 @@ def _promote_command() -> click.Command:
             for a in decision.missing_approvals:
                 click.echo(f"mrm-gate: approval missing: {a.get('role')}", err=True)
             click.echo(f"mrm-gate: {stage} denied: the registry was not changed", err=True)
-            sys.exit(decision.exit_code)
+            return decision.exit_code
         done = promote(uri, bundle, decision, attestation=attestation, now=instant)
         text = json.dumps(done.to_json(), indent=2, sort_keys=True) + "\n"
         if output is not None:
@@ -127,13 +114,14 @@ def _promote_command() -> click.Command:
         click.echo(
             f"mrm-gate: promoted {done.model} version {done.version} to @{done.alias}", err=True
         )
+        return 0
 
     return promote_cmd
 
 
 @click.command("demote")
 @click.option("--model", required=True, help="Governed registered model.")
-@click.option("--stage", required=True, type=click.Choice(PROMOTION_STAGES))
+@stage_option(PROMOTION_STAGES)
 @click.option(
     "--monitoring",
     "monitoring",
@@ -142,7 +130,7 @@ def _promote_command() -> click.Command:
     help="The JSON decision of `mrm-gate monitor`: only an alert (allow false) demotes.",
 )
 @now_option("Demotion time, RFC 3339 (default: now).")
-def demote_cmd(model: str, stage: str, monitoring: Path, now: str | None) -> None:
+def demote_cmd(model: str, stage: str, monitoring: Path, now: str | None) -> int:
     """On a monitoring alert, move the stage's alias back to the version promoted before
     (or remove it) and tag the demoted version with the alert. Exit 0 when nothing was
     alerted (nothing changes), 1 when the model was demoted."""
@@ -154,7 +142,7 @@ def demote_cmd(model: str, stage: str, monitoring: Path, now: str | None) -> Non
         raise UsageError(f"{monitoring}: expected a decision JSON with a boolean 'allow'")
     if doc["allow"]:
         click.echo(f"mrm-gate: no monitoring alert: {model}@{stage} unchanged", err=True)
-        return
+        return 0
     alerts = sorted({str(v.get("control_id")) for v in doc.get("violations", [])})
     reason = "monitoring alert: " + (", ".join(alerts) or "denied")
     done = demote(tracking_uri(), model, stage, reason=reason, now=resolve_now(now))
@@ -164,7 +152,7 @@ def demote_cmd(model: str, stage: str, monitoring: Path, now: str | None) -> Non
     click.echo(
         f"mrm-gate: DEMOTED {model} version {demoted} ({reason}); @{stage} {where}", err=True
     )
-    sys.exit(1)
+    return 1
 
 
 @click.command("trace")

@@ -6,33 +6,31 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
 from gate import app
+from gate.cli.options import (
+    github_options,
+    opa_url_option,
+    policy_options,
+    report_options,
+    stage_option,
+    timeout_option,
+)
 from gate.clock import now_option, resolve_now
 from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
-from gate.errors import EXIT_INVALID, GateError
+from gate.errors import EXIT_INVALID, GateError, UsageError
 from gate.fileio import write_atomic
 from gate.policy import PolicySource
 
-STAGES = ("merge", "staging", "production", "monitoring")
-
-
-def _fatal(err: GateError, verbose: bool) -> NoReturn:
-    click.echo(f"mrm-gate: error: {err.diagnostics()}", err=True)
-    if verbose:
-        import traceback
-
-        traceback.print_exception(err)
-    sys.exit(err.exit_code)
-
 
 class _GateGroup(click.Group):
-    """Turns every GateError into its exit code and a message, in one place, and loads the
-    commands of LAZY_COMMANDS on first use."""
+    """The one place a command ends: it returns its exit code (None for 0), or raises a
+    GateError, which becomes its message and its exit code. Loads the commands of
+    LAZY_COMMANDS on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
@@ -42,11 +40,17 @@ class _GateGroup(click.Group):
             return lazy_command(cmd_name)
         return super().get_command(ctx, cmd_name)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> NoReturn:
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except GateError as err:
-            _fatal(err, bool(ctx.params.get("verbose")))
+            click.echo(f"mrm-gate: error: {err.diagnostics()}", err=True)
+            if ctx.params.get("verbose"):
+                import traceback
+
+                traceback.print_exception(err)
+            code = err.exit_code
+        ctx.exit(code or 0)
 
 
 @click.group(cls=_GateGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,31 +61,6 @@ def cli(verbose: bool) -> None:
     Exit codes: 0 allowed, 1 denied by policy, 2 evidence or usage invalid,
     3 engine or infrastructure error.
     """
-
-
-def _policy_options(f: Any) -> Any:
-    f = click.option(
-        "--policy",
-        "policy",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Policy directory or a bundle built by `mrm-gate bundle` "
-        "(default: the policies shipped with the gate).",
-    )(f)
-    f = click.option(
-        "--data",
-        "data_files",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra policy data (thresholds, overrides); repeatable.",
-    )(f)
-    f = click.option(
-        "--opa-bin",
-        envvar=None,
-        default=None,
-        help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa, PATH).",
-    )(f)
-    return f
 
 
 def _policy_source(policy: Path | None, data_files: tuple[Path, ...]) -> PolicySource:
@@ -99,32 +78,6 @@ def _emit(text: str, output: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
         write_atomic(output, text)
-
-
-def report_options(f: Any) -> Any:
-    """--format, --output and --only-failed, the same for check, record and monitor."""
-    from gate.report import FORMATS
-
-    f = click.option(
-        "--only-failed",
-        is_flag=True,
-        help="Show only what needs doing (failed controls, missing approvals).",
-    )(f)
-    f = click.option(
-        "--output",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="Write the report here (atomically) instead of standard output.",
-    )(f)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="table (terminal), json (the decision record), markdown, sarif (code scanning), "
-        "junit (CI test report), github (workflow-command annotations).",
-    )(f)
 
 
 def emit_report(
@@ -180,8 +133,8 @@ def evaluate(
     help="Evidence bundle JSON (from `mrm-gate collect`). Repeat it, or name a folder of "
     "bundles, to check many in one call (with --output-dir).",
 )
-@click.option("--stage", required=True, type=click.Choice(STAGES))
-@click.option("--opa-url", default=None, help="Evaluate on this OPA server instead of locally.")
+@stage_option()
+@opa_url_option
 @report_options
 @click.option(
     "--output-dir",
@@ -191,23 +144,9 @@ def evaluate(
     "(each byte for byte the report of a single check); exit 1 if any is denied.",
 )
 @now_option("Evaluation time, RFC 3339 (default: the current time). For replays.")
-@click.option("--timeout", default=60.0, show_default=True, help="Engine timeout, seconds.")
-@click.option(
-    "--github",
-    "use_github",
-    is_flag=True,
-    help="Collect the pull request and its approvals from the GitHub API "
-    "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=Path(".mrm-gate.yml"),
-    show_default=True,
-    help="Repository config (maps approval roles to GitHub teams).",
-)
-@_policy_options
+@timeout_option
+@github_options
+@policy_options
 def check(
     bundle_paths: tuple[Path, ...],
     stage: str,
@@ -223,17 +162,19 @@ def check(
     policy: Path | None,
     data_files: tuple[Path, ...],
     opa_bin: str | None,
-) -> None:
+) -> int:
     """Evaluate an evidence bundle at a stage and exit with the decision."""
     if output_dir is not None or len(bundle_paths) > 1 or bundle_paths[0].is_dir():
         if output_dir is None or output is not None or use_github:
-            raise click.UsageError(
+            raise UsageError(
                 "checking several bundles needs --output-dir, and takes neither --output "
                 "nor --github (approvals are collected per pull request)"
             )
     engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
     if output_dir is not None:
-        _check_many(bundle_paths, stage, fmt, output_dir, resolve_now(now), engine, only_failed)
+        return _check_many(
+            bundle_paths, stage, fmt, output_dir, resolve_now(now), engine, only_failed
+        )
     collector: Collector | None = None
     if use_github:
         from gate.github.collect import collector_from_env
@@ -241,7 +182,7 @@ def check(
         collector = collector_from_env(config_path)
     decision = evaluate(bundle_paths[0], stage, engine, now=resolve_now(now), collector=collector)
     emit_report(decision, bundle_paths[0], fmt, output, only_failed, github_collected=use_github)
-    sys.exit(decision.exit_code)
+    return decision.exit_code
 
 
 # The file name of each format's report in --output-dir.
@@ -268,14 +209,14 @@ def _check_many(
     now: str,
     engine: PolicyEngine,
     only_failed: bool,
-) -> NoReturn:
+) -> int:
     from gate.report import render
     from gate.report.context import load_context
 
     bundles = _bundle_files(paths)
     targets = [output_dir / (p.name.split(".")[0] + SUFFIXES[fmt]) for p in bundles]
     if not bundles or len(set(targets)) != len(targets):
-        raise click.UsageError(
+        raise UsageError(
             "give at least one bundle, with distinct file names (each names its report)"
         )
     done = app.evaluate_many(bundles, stage, engine, now=now)
@@ -289,7 +230,7 @@ def _check_many(
         f"mrm-gate: {len(done) - denied} allowed, {denied} denied; reports written to {output_dir}",
         err=True,
     )
-    sys.exit(1 if denied else 0)
+    return 1 if denied else 0
 
 
 # Commands that live in modules of their own, by name. They are imported only when that
@@ -327,10 +268,7 @@ def lazy_command(name: str) -> click.Command:
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="mrm-gate", standalone_mode=True)
-    except click.exceptions.Exit as exc:  # pragma: no cover - click handles this itself
-        sys.exit(exc.exit_code)
+    cli.main(prog_name="mrm-gate")
 
 
 __all__ = ["EXIT_INVALID", "cli", "evaluate", "main"]

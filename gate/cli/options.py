@@ -1,0 +1,101 @@
+"""Options shared by the commands, each declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+STAGES = ("merge", "staging", "production", "monitoring")
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def stage_option(stages: tuple[str, ...] = STAGES, **kwargs: Any) -> Callable[[_Command], _Command]:
+    """--stage, one of ``stages`` (required unless ``kwargs`` say otherwise)."""
+    return click.option("--stage", type=click.Choice(stages), **{"required": True, **kwargs})
+
+
+def opa_url_option(f: Any) -> Any:
+    return click.option(
+        "--opa-url", default=None, help="Evaluate on this OPA server instead of locally."
+    )(f)
+
+
+def timeout_option(f: Any) -> Any:
+    """The engine's timeout (reproduce has its own: a training run, not an evaluation)."""
+    return click.option(
+        "--timeout", default=60.0, show_default=True, help="Engine timeout, seconds."
+    )(f)
+
+
+def github_options(f: Any) -> Any:
+    """--github and --config: collect the pull request and its approvals from GitHub."""
+    f = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=Path(".mrm-gate.yml"),
+        show_default=True,
+        help="Repository config (maps approval roles to GitHub teams).",
+    )(f)
+    return click.option(
+        "--github",
+        "use_github",
+        is_flag=True,
+        help="Collect the pull request and its approvals from the GitHub API "
+        "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL).",
+    )(f)
+
+
+def policy_options(f: Any) -> Any:
+    f = click.option(
+        "--policy",
+        "policy",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Policy directory or a bundle built by `mrm-gate bundle` "
+        "(default: the policies shipped with the gate).",
+    )(f)
+    f = click.option(
+        "--data",
+        "data_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra policy data (thresholds, overrides); repeatable.",
+    )(f)
+    f = click.option(
+        "--opa-bin",
+        envvar=None,
+        default=None,
+        help="OPA binary (else MRM_GATE_OPA, .tools/bin/opa, PATH).",
+    )(f)
+    return f
+
+
+def report_options(f: Any) -> Any:
+    """--format, --output and --only-failed, the same for check, record and monitor."""
+    from gate.report import FORMATS
+
+    f = click.option(
+        "--only-failed",
+        is_flag=True,
+        help="Show only what needs doing (failed controls, missing approvals).",
+    )(f)
+    f = click.option(
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Write the report here (atomically) instead of standard output.",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table (terminal), json (the decision record), markdown, sarif (code scanning), "
+        "junit (CI test report), github (workflow-command annotations).",
+    )(f)
