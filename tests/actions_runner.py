@@ -280,7 +280,7 @@ class Scope:
             "github": self.job.github_context(self.action_path),
             "env": dict(env),
             "steps": self.steps,
-            "secrets": self.job.runner.secrets,
+            "secrets": self.job.secrets,
             "runner": self.job.runner_context(),
             "job": {"status": "failure" if self.is_failed() else "success"},
             "vars": {},
@@ -312,6 +312,7 @@ class _Job:
         self.summary: list[str] = []
         self.post: list[tuple[str, Any]] = []
         self.counter = 0
+        self.token, self.secrets = runner.credentials(run_env["GITHUB_EVENT_NAME"], payload)
 
     def github_context(self, action_path: Path | None) -> dict[str, Any]:
         env = self.run_env
@@ -328,7 +329,7 @@ class _Job:
             "triggering_actor": env["GITHUB_TRIGGERING_ACTOR"],
             "repository": env["GITHUB_REPOSITORY"],
             "repository_owner": owner,
-            "token": self.runner.token,
+            "token": self.token,
             "workspace": str(self.workspace),
             "action_path": str(action_path or ""),
             "run_id": env["GITHUB_RUN_ID"],
@@ -371,12 +372,14 @@ class Runner:
         secrets: Mapping[str, str] | None = None,
         actions: Mapping[str, Path] | None = None,
         machine_env: Mapping[str, str] | None = None,
+        fork_token: str = "",
     ) -> None:
         self.repo = repo
         self.home = home
         self.api_url = api_url
         self.token = token
         self.secrets = {"GITHUB_TOKEN": token, **(secrets or {})}
+        self.fork_token = fork_token
         self.actions = dict(actions or {})
         base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
         base.update(machine_env or {})
@@ -393,6 +396,17 @@ class Runner:
         slot = self.cache_dir / hashlib.sha256(key.encode()).hexdigest()
         for index, path in enumerate(paths):
             shutil.copytree(path, slot / str(index), symlinks=True)
+
+    def credentials(self, event: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+        """The token and secrets of a run. A pull request from a fork gets GitHub's
+        read-only token for forks and no secret but that token (PERMISSIONS.md, 5)."""
+        pull = payload.get("pull_request") or {}
+        head_repo = ((pull.get("head") or {}).get("repo") or {}).get("full_name")
+        if event in PR_EVENTS and head_repo not in (None, self.repo.full_name):
+            if not self.fork_token:
+                raise UnsupportedWorkflow("a fork's pull request run needs Runner(fork_token=)")
+            return self.fork_token, {"GITHUB_TOKEN": self.fork_token}
+        return self.token, self.secrets
 
     # -- a run -----------------------------------------------------------------------------
 

@@ -10,10 +10,13 @@ user. Lists are paginated with ``Link`` headers.
 
 Tokens behave like GitHub's: the workflow ``GITHUB_TOKEN`` (``workflow_token``) gets 403
 "Resource not accessible by integration" on branch protection and team membership, an App
-installation token (``token``) can read them, a fork pull request's token
-(``fork_token``) is read-only as well. Failures are injected on demand: a rate limit (403
-or 429 with ``x-ratelimit-remaining: 0``), a 500, a raw body (garbage, truncated JSON), a
-redirect.
+installation token (``token``) can read them, an installation token of an App without
+the organisation Members permission (``no_members_token``) gets that 403 on team
+membership only, a fork pull request's token (``fork_token``) is read-only as well. A
+ruleset (``GET /rulesets/{id}``) names its bypass actors to App installation tokens only
+(GitHub shows them to who may administer the ruleset). Failures are injected on demand:
+a rate limit (403 or 429 with ``x-ratelimit-remaining: 0``), a 500, a raw body (garbage,
+truncated JSON), a redirect.
 """
 
 from __future__ import annotations
@@ -85,18 +88,26 @@ class GitHubServer:
         token: str = "ghs_test_token",
         workflow_token: str = "ghs_workflow_token",
         fork_token: str = "ghs_fork_token",
+        no_members_token: str = "ghs_app_without_members_token",
         page_size: int = 2,
         start: _dt.datetime = START,
     ) -> None:
         self.start = start
         self.owner, self.repo, self.token, self.page_size = owner, repo, token, page_size
         self.workflow_token, self.fork_token = workflow_token, fork_token
+        self.no_members_token = no_members_token
         # token -> what it is: an App installation token, the workflow GITHUB_TOKEN, or the
         # read-only GITHUB_TOKEN of a fork's pull request.
-        self.token_kinds = {token: "app", workflow_token: "workflow", fork_token: "fork"}
+        self.token_kinds = {
+            token: "app",
+            workflow_token: "workflow",
+            fork_token: "fork",
+            no_members_token: "app-without-members",
+        }
         self.default_branch = "main"
         self.statuses: list[dict[str, Any]] = []
         self.rulesets: dict[str, list[dict[str, Any]]] = {}
+        self.ruleset_bypass: dict[int, list[dict[str, Any]]] = {}  # ruleset id -> actors
         self.current_token = token
         self.users: dict[str, str] = {}  # login -> type
         self.pulls: dict[int, Pull] = {}
@@ -254,8 +265,16 @@ class GitHubServer:
         pull = self.pulls[number]
         return hashlib.sha1(f"merge {pull.head_sha} into {pull.base_ref}".encode()).hexdigest()
 
-    def add_ruleset(self, branch: str, *rules: dict[str, Any], ruleset_id: int = 42) -> None:
-        """Active ruleset rules applying to ``branch`` (``GET /rules/branches/{b}``)."""
+    def add_ruleset(
+        self,
+        branch: str,
+        *rules: dict[str, Any],
+        ruleset_id: int = 42,
+        bypass_actors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Active ruleset rules applying to ``branch`` (``GET /rules/branches/{b}``), and
+        who may bypass the ruleset (none unless given)."""
+        self.ruleset_bypass[ruleset_id] = list(bypass_actors or [])
         for rule in rules:
             item = {
                 "ruleset_source_type": "Repository",
@@ -490,14 +509,18 @@ class GitHubServer:
     def forbidden(self, method: str, path: str) -> tuple[int, Any, dict[str, str]] | None:
         """GitHub's answer when the token may not do this (PERMISSIONS.md): the workflow
         token has no Administration or organisation Members permission; a fork's token
-        is read-only besides."""
+        is read-only besides; an App may lack Members."""
         kind = self.token_kinds.get(self.current_token, "app")
-        if kind == "app":
-            return None
         admin = re.fullmatch(r"/repos/[^/]+/[^/]+/branches/[^/]+/protection(/.*)?", path)
         members = re.fullmatch(r"/orgs/[^/]+/(teams/[^/]+/)?(members|memberships)(/.*)?", path)
         writes = method != "GET" and path != "/graphql"  # a GraphQL query only reads
-        if admin or members or (kind == "fork" and writes):
+        refused = {
+            "app": False,
+            "app-without-members": members is not None,
+            "workflow": bool(admin or members),
+            "fork": bool(admin or members or writes),
+        }[kind]
+        if refused:
             doc = "https://docs.github.com/rest"
             return 403, {"message": INTEGRATION_403, "documentation_url": doc, "status": "403"}, {}
         return None
@@ -823,6 +846,8 @@ class GitHubServer:
             return status, {"total_count": len(runs), "check_runs": items}, headers
         if hit := re.fullmatch(rf"{prefix}/rules/branches/([^/]+)", path):
             return self._page(path, query, list(self.rulesets.get(hit[1], [])))
+        if hit := re.fullmatch(rf"{prefix}/rulesets/(\d+)", path):
+            return self._ruleset(int(hit[1]))
         if hit := re.fullmatch(
             rf"{prefix}/(?:commits/([0-9a-f]{{40}})/statuses|statuses/([0-9a-f]{{40}}))", path
         ):
@@ -830,6 +855,30 @@ class GitHubServer:
             mine = [st for st in reversed(self.statuses) if st["sha"] == hit[1]]  # newest first
             return self._page(path, query, [self.status_json(st) for st in mine])
         return None
+
+    def _ruleset(self, ruleset_id: int) -> tuple[int, Any, dict[str, str]]:
+        """``GET /repos/{o}/{r}/rulesets/{id}``: its rules, and its bypass actors for an
+        App installation token only."""
+        if ruleset_id not in self.ruleset_bypass:
+            return 404, {"message": "Not Found"}, {}
+        rules = [
+            {"type": r["type"], "parameters": r.get("parameters", {})}
+            for items in self.rulesets.values()
+            for r in items
+            if r["ruleset_id"] == ruleset_id
+        ]
+        body: dict[str, Any] = {
+            "id": ruleset_id,
+            "name": f"ruleset {ruleset_id}",
+            "target": "branch",
+            "source_type": "Repository",
+            "source": f"{self.owner}/{self.repo}",
+            "enforcement": "active",
+            "rules": rules,
+        }
+        if self.token_kinds.get(self.current_token, "app").startswith("app"):
+            body["bypass_actors"] = list(self.ruleset_bypass[ruleset_id])
+        return 200, body, {}
 
     def status_json(self, status: dict[str, Any]) -> dict[str, Any]:
         return {

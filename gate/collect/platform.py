@@ -3,7 +3,9 @@
 Declared vs collected: these values are read by the gate itself, never from a file in the
 repository. With ``mrm-gate collect --github`` the collector asks GitHub for
 
-* the branch protection of the base branch (``security.branch_protection``),
+* the branch protection of the base branch (``security.branch_protection``): classic
+  protection and the active ruleset rules, a ruleset binding administrators when nobody
+  may bypass it,
 * the check runs of the commit under review (``change.required_checks``) and whether every
   check the branch protection requires concluded successfully (``change.tests_passed``),
 * the GitHub logins of everyone who authored or committed a commit of the pull request
@@ -38,6 +40,10 @@ _CONCLUSIONS = {
     "action_required",
 }
 _MAPPED = {"stale": "timed_out", "startup_failure": "failure"}
+# What a token needs to read a branch's classic protection and who may bypass its rulesets.
+ADMINISTRATION = "the repository permission Administration: read"
+# The ruleset rules that stand for classic protection's reviews and required checks.
+_PROTECTING_RULES = ("pull_request", "required_status_checks")
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ def summarise_checks(
 def _branch_protection(gh: Github, settings: GitHubSettings, branch: str) -> dict[str, Any] | None:
     """The classic protection of ``branch``; ``None`` when it has none."""
     path = f"/repos/{settings.repository}/branches/{quote(branch, safe='')}/protection"
-    with api_errors(settings, f"reading the branch protection of {branch!r}"):
+    with api_errors(settings, f"reading the branch protection of {branch!r}", ADMINISTRATION):
         try:
             _, data = gh.requester.requestJsonAndCheck("GET", path)
         except GithubException as exc:
@@ -182,6 +188,45 @@ def _branch_rules(gh: Github, settings: GitHubSettings, branch: str) -> list[dic
             if len(data) < 100:
                 return rules
             page += 1
+
+
+def rules_bind_admins(
+    gh: Github, settings: GitHubSettings, branch: str, rules: list[dict[str, Any]]
+) -> bool:
+    """Whether the rulesets requiring reviews or checks of ``branch`` hold administrators
+    too: a ruleset's counterpart of classic protection's ``enforce_admins`` is an empty
+    bypass list (GitHub names the bypass actors only to a token that may administer the
+    ruleset; without them nothing can be said, which fails closed)."""
+    ids = {rule.get("ruleset_id") for rule in rules if rule.get("type") in _PROTECTING_RULES}
+    if not ids:
+        return False
+    for ruleset_id in sorted(ids, key=str):
+        if not isinstance(ruleset_id, int) or isinstance(ruleset_id, bool):
+            raise ReportingError(
+                settings.scrub(f"GitHub answered a rule of {branch!r} without its ruleset id"),
+                hint="re-run the job; if it persists, GitHub's API is answering wrongly",
+            )
+        path = f"/repos/{settings.repository}/rulesets/{ruleset_id}"
+        what = f"reading who may bypass ruleset {ruleset_id} of {branch!r}"
+        with api_errors(settings, what, ADMINISTRATION):
+            _, data = gh.requester.requestJsonAndCheck(
+                "GET", path, parameters={"includes_parents": "true"}
+            )
+        bypass = _object(data, settings, f"ruleset {ruleset_id}").get("bypass_actors")
+        if not isinstance(bypass, list):
+            raise ReportingError(
+                settings.scrub(
+                    f"GitHub did not say who may bypass ruleset {ruleset_id} of {branch!r}: "
+                    "the gate cannot tell whether administrators are held to its reviews "
+                    "and required checks"
+                ),
+                hint=f"GitHub names a ruleset's bypass actors only to a token that may "
+                f"administer it: pass as membership-token a GitHub App installation token "
+                f"with {ADMINISTRATION} (docs/github.md, Tokens)",
+            )
+        if bypass:
+            return False
+    return True
 
 
 def _object(data: Any, settings: GitHubSettings, what: str) -> dict[str, Any]:
@@ -278,6 +323,8 @@ def platform_facts(settings: GitHubSettings, *, head: str, base_ref: str | None)
     classic = _branch_protection(gh, settings, branch)
     rules = _branch_rules(gh, settings, branch)
     protection = protection_from_api(classic, rules)
+    if not protection["enforce_admins"]:
+        protection["enforce_admins"] = rules_bind_admins(gh, settings, branch, rules)
     checks, passed = summarise_checks(
         _check_runs(gh, settings, sha),
         protection["required_status_checks"],

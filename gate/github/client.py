@@ -93,6 +93,20 @@ class GitHubSettings:
                 return number
         return None
 
+    @property
+    def fork(self) -> str:
+        """The fork a pull_request run's pull request comes from ("" for any other run):
+        GitHub gives such a run a read-only GITHUB_TOKEN and no secrets."""
+        if self.event_name not in ("pull_request", "pull_request_review"):
+            return ""
+        pr = self.event.get("pull_request")
+        head = pr.get("head") if isinstance(pr, dict) else None
+        repo = head.get("repo") if isinstance(head, dict) else None
+        name = repo.get("full_name") if isinstance(repo, dict) else None
+        if isinstance(name, str) and name.lower() != self.repository.lower():
+            return name
+        return ""
+
     def scrub(self, text: str) -> str:
         """``text`` with the token removed."""
         return text.replace(self.token, "***") if self.token else text
@@ -150,8 +164,9 @@ def _api_message(exc: GithubException) -> str:
 
 
 @contextmanager
-def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
-    """Turn any failure of the GitHub API while doing ``what`` into a ReportingError."""
+def api_errors(settings: GitHubSettings, what: str, permission: str = "") -> Iterator[None]:
+    """Turn any failure of the GitHub API while doing ``what`` into a ReportingError;
+    ``permission`` is the App permission ``what`` needs, named when the token lacks it."""
     try:
         yield
     except GithubException as exc:
@@ -171,7 +186,7 @@ def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
                 f"GitHub API error while {what}: HTTP {exc.status}"
                 + (f" ({detail})" if detail else "")
             ),
-            hint=_hint_for(exc.status, detail),
+            hint=_hint_for(exc.status, detail, settings, permission),
         ) from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         # A 200 with garbage, truncated JSON, an object missing what GitHub always sends:
@@ -191,10 +206,29 @@ def api_errors(settings: GitHubSettings, what: str) -> Iterator[None]:
         ) from None
 
 
-def _hint_for(status: int, detail: str = "") -> str:
+def _hint_for(
+    status: int, detail: str = "", settings: GitHubSettings | None = None, permission: str = ""
+) -> str:
     if status == 401:
         return "the token is invalid or expired"
-    if status == 403 and detail.startswith("Resource not accessible"):
+    forbidden = status == 403 and detail.startswith("Resource not accessible")
+    if forbidden and settings is not None and settings.fork:
+        return (
+            f"this run is for a pull request from the fork {settings.fork}: GitHub gives "
+            "its pull_request runs a read-only GITHUB_TOKEN and no secrets (the "
+            "membership-token is empty), so the gate cannot read what it needs"
+            + (f" ({permission})" if permission else "")
+            + f" and decides nothing. Push the commits to a branch of {settings.repository} "
+            "and open the pull request from that branch; never run the fork's code with "
+            "the membership token (pull_request_target)"
+        )
+    if forbidden and permission:
+        return (
+            f"the token lacks {permission}: grant it to the GitHub App whose installation "
+            "token the workflow passes as membership-token (the workflow GITHUB_TOKEN can "
+            "never hold it; docs/github.md, Tokens)"
+        )
+    if forbidden:
         return (
             "the token may not read this: the workflow GITHUB_TOKEN has no Administration "
             "or organisation Members permission and a fork's token is read-only; pass a "

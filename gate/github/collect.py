@@ -100,7 +100,11 @@ class Membership:
     def _check(self, team: str, login: str) -> bool:
         org, slug = (quote(part, safe="") for part in team.split("/"))
         path = f"/orgs/{org}/teams/{slug}/memberships/{quote(login, safe='')}"
-        with api_errors(self.settings, f"checking {login}'s membership of {team}"):
+        with api_errors(
+            self.settings,
+            f"checking {login}'s membership of {team}",
+            "the organisation permission Members: read",
+        ):
             try:
                 _, data = self.gh.requester.requestJsonAndCheck("GET", path)
             except GithubException as exc:

@@ -1,0 +1,262 @@
+"""The cases a repository meets besides the approval story, each through the tests' Actions
+runner with the real action.yml and examples/workflows/pr-gate.yml (nothing skipped or
+replaced): a pull request from a fork, a membership token that may not read team
+membership, and a branch protected by rulesets only.
+
+Each run gets the token and secrets GitHub gives it: the workflow GITHUB_TOKEN (no
+Administration, no organisation Members), the repository's MRM_GATE_MEMBERSHIP_TOKEN
+secret, and for a fork's pull request a read-only token and no secrets
+(../shared/github-samples/events/PERMISSIONS.md, 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from actions_runner import JobRun, Runner
+from github_server import ACTIONS_APP, GitHubServer
+from test_actions_story import (
+    ACTION,
+    AUTHOR,
+    BRANCH,
+    NAME,
+    OWNER,
+    PR,
+    REQUIRED_CHECKS,
+    Story,
+    action_copy,
+    approvals_needed,
+    approve_by_comments,
+    comment_event,
+    decision_of,
+    git,
+    model_repository,
+    pull_request_event,
+    why,
+)
+
+from conftest import ROOT
+
+__all__ = ["action_copy"]  # the fixture, shared with the story
+
+FORK = "fran-fork/credit-scorecard"
+# GitHub's repository role id of "admin" in a ruleset's bypass list.
+ADMIN_ROLE = {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}
+# Classic protection and a ruleset saying the same: two approving reviews dismissed on
+# push, the required checks posted by GitHub Actions (and the gate's own).
+CHECKS = [*REQUIRED_CHECKS, "mrm-gate"]
+REVIEW_RULE = {
+    "type": "pull_request",
+    "parameters": {
+        "required_approving_review_count": 2,
+        "dismiss_stale_reviews_on_push": True,
+        "require_code_owner_review": False,
+        "require_last_push_approval": False,
+        "required_review_thread_resolution": False,
+    },
+}
+CHECKS_RULE = {
+    "type": "required_status_checks",
+    "parameters": {
+        "strict_required_status_checks_policy": True,
+        "required_status_checks": [
+            {"context": name, "integration_id": ACTIONS_APP["id"]} for name in CHECKS
+        ],
+    },
+}
+
+
+@contextmanager
+def gate_on_github(
+    tmp_path: Path,
+    action: Path,
+    *,
+    author: str = AUTHOR,
+    membership: str | None,
+    classic: dict[str, Any] | None = None,
+    ruleset_bypass: list[dict[str, Any]] | None = None,
+) -> Iterator[Story]:
+    """The example's pull request by ``author`` with its required checks passed, ``main``
+    protected classically (``classic``: :meth:`GitHubServer.protect`'s options) or, when
+    ``classic`` is None, by a ruleset only (who may bypass it: ``ruleset_bypass``); the
+    runner's GITHUB_TOKEN is the workflow token and the membership secret the server's
+    token named ``membership`` (e.g. "token", the App installation token; None: none)."""
+    tmp_path.mkdir(exist_ok=True)
+    repo = model_repository(tmp_path / "origin")
+    with GitHubServer.running(owner=OWNER, repo=NAME) as gh:
+        shas = git(repo.path, "rev-list", "--reverse", f"main..{BRANCH}").split()
+        gh.open_pull(PR, author, [(sha, author, author) for sha in shas])
+        for name in REQUIRED_CHECKS:
+            gh.add_check(shas[-1], name)
+        if classic is not None:
+            gh.protect("main", checks=CHECKS, **classic)
+        else:
+            gh.add_ruleset("main", REVIEW_RULE, CHECKS_RULE, bypass_actors=ruleset_bypass)
+        runner = Runner(
+            repo,
+            tmp_path / "runner",
+            api_url=gh.url,
+            token=gh.workflow_token,
+            fork_token=gh.fork_token,
+            secrets={}
+            if membership is None
+            else {"MRM_GATE_MEMBERSHIP_TOKEN": getattr(gh, membership)},
+            actions={ACTION: action},
+            machine_env={
+                "PIP_NO_INDEX": "1",
+                "PIP_NO_BUILD_ISOLATION": "0",
+                "MRM_GATE_GITHUB_PACING": "0",
+            },
+        )
+        version = (ROOT / "gate" / "OPA_VERSION").read_text().strip()
+        runner.seed_cache(f"mrm-gate-opa-Linux-X64-{version}", [ROOT / ".tools" / "bin"])
+        yield Story(gh, repo, runner)
+
+
+def opened(story: Story) -> tuple[JobRun, dict[str, Any]]:
+    job = story.pull_request("opened")
+    return job, decision_of(job)
+
+
+def violated(decision: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((v["control_id"], v["evidence_path"]) for v in decision["violations"])
+
+
+# ---- 1. a pull request from a fork
+
+
+def fork_event(story: Story, sender: str) -> dict[str, Any]:
+    """GitHub's pull_request payload for a fork: the head repository is the fork's."""
+    payload = pull_request_event("opened", story.head(), sender)
+    payload["pull_request"]["user"] = {"login": sender}
+    payload["pull_request"]["head"]["label"] = f"{sender}:{BRANCH}"
+    payload["pull_request"]["head"]["repo"] = {
+        "name": NAME,
+        "full_name": FORK,
+        "owner": {"login": sender},
+        "fork": True,
+        "default_branch": "main",
+    }
+    return payload
+
+
+def test_a_pull_request_from_a_fork_says_what_it_cannot_read_and_never_allows(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
+        story.repo.update_pull_refs(PR, story.head(), "main")
+        job = story.run("pr-gate.yml", "pull_request", fork_event(story, "fran-fork"))
+        collect = job.step("Collect evidence")
+        assert job.conclusion == "failure"
+        assert collect.exit_code == 3, job.log
+        # What it could not read, why, and what to do.
+        assert "while reading the branch protection of 'main': HTTP 403" in collect.log
+        assert f"pull request from the fork {FORK}" in collect.log
+        assert "read-only GITHUB_TOKEN and no secrets" in collect.log
+        assert "Administration: read" in collect.log
+        assert f"Push the commits to a branch of {OWNER}/{NAME}" in collect.log
+        # No decision at all: nothing checked, reported or allowed.
+        assert job.step("check").outcome == "skipped"
+        assert job.step("Verdict").outcome == "skipped"
+        assert job.step("mrm-gate").outputs["decision"] == ""
+        assert "allowed" not in job.log.lower() and "Traceback" not in job.log
+        assert not [r for r in story.gh.check_runs.values() if r["name"] == "mrm-gate"]
+        assert story.gh.comments_of(PR) == []
+
+
+# ---- 2. a membership token that may not read team membership
+
+
+def test_a_membership_token_without_members_read_exits_3_naming_the_permission(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with gate_on_github(
+        tmp_path,
+        action_copy,
+        membership="no_members_token",
+        classic={"required_reviews": 2},
+    ) as story:
+        # The token reads the branch protection: the opened run decides (denied, waiting
+        # for approvals, none given yet so no membership is asked).
+        first_job, first = opened(story)
+        assert first["allow"] is False and first_job.step("Verdict").exit_code == 1
+        seen = len(story.gh.comments_of(PR))
+        config = story.repo.path / ".mrm-gate.yml"
+        given = approve_by_comments(story.gh, config, first["bundle_digest"], ["validator"])
+        [comment] = [c for c in story.gh.comments_of(PR)[seen:] if c["login"] in given]
+        job = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
+        check = job.step("check")
+        assert check.outputs["exit-code"] == "3", job.log
+        assert job.step("Verdict").exit_code == 3 and job.conclusion == "failure"
+        assert "membership of example-bank/" in check.log and "HTTP 403" in check.log
+        assert "lacks the organisation permission Members: read" in check.log
+        assert "membership-token" in check.log
+        assert "not a member" not in job.log and "allowed" not in job.log.lower()
+        assert "Traceback" not in job.log
+
+
+# ---- 3. a branch protected by rulesets only
+
+
+def test_a_branch_protected_by_a_ruleset_only_is_read_and_the_story_allows(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with gate_on_github(tmp_path, action_copy, membership="token") as story:
+        job, first = opened(story)
+        assert ("GET", f"/repos/{OWNER}/{NAME}/rules/branches/main") in story.gh.requests
+        # The classic endpoint says "Branch not protected"; the ruleset protects it.
+        protection = [p for _, p in violated(first) if "branch_protection" in p]
+        assert protection == [], why(first)
+        config = story.repo.path / ".mrm-gate.yml"
+        seen = len(story.gh.comments_of(PR))
+        given = approve_by_comments(
+            story.gh, config, first["bundle_digest"], approvals_needed(first)
+        )
+        last = None
+        for comment in story.gh.comments_of(PR)[seen:]:
+            if comment["login"] in given:
+                last = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
+        assert last is not None
+        decision = decision_of(last)
+        assert decision["allow"] is True, why(decision)
+        assert last.step("mrm-gate").outputs["decision"] == "allowed"
+        assert last.step("Verdict").exit_code == 0
+
+
+def test_a_ruleset_administrators_may_bypass_is_denied_as_classic_protection_without_admins(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with gate_on_github(
+        tmp_path / "ruleset", action_copy, membership="token", ruleset_bypass=[ADMIN_ROLE]
+    ) as story:
+        _, by_ruleset = opened(story)
+    with gate_on_github(
+        tmp_path / "classic",
+        action_copy,
+        membership="token",
+        classic={"required_reviews": 2, "enforce_admins": False},
+    ) as story:
+        _, by_classic = opened(story)
+    assert by_ruleset["allow"] is False
+    paths = {path for _, path in violated(by_ruleset)}
+    assert "$.security.branch_protection.enforce_admins" in paths
+    assert violated(by_ruleset) == violated(by_classic)
+
+
+def test_a_ruleset_whose_bypass_list_github_withholds_fails_closed(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with gate_on_github(tmp_path, action_copy, membership="token") as story:
+        # GitHub names the bypass actors only to a token that may administer the ruleset.
+        answer = b'{"id": 42, "name": "main", "enforcement": "active", "rules": []}'
+        story.gh.fail_raw("GET", r"/rulesets/42$", 200, answer)
+        job = story.pull_request("opened")
+    collect = job.step("Collect evidence")
+    assert collect.exit_code == 3 and job.conclusion == "failure", job.log
+    assert "did not say who may bypass ruleset 42 of 'main'" in collect.log
+    assert "Administration: read" in collect.log
+    assert job.step("check").outcome == "skipped"
+    assert "allowed" not in job.log.lower()
