@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,24 +43,40 @@ class SqlEngine(Protocol):
     def close(self) -> None: ...
 
 
-_DUCK_INTS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UHUGEINT"}
-_DUCK_INTS |= {"U" + t for t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")}
-_DUCK_FLOATS = {"FLOAT", "DOUBLE", "REAL"}
+@dataclass(frozen=True)
+class _TypeNames:
+    """An engine's names for the column types (upper case); the rest is common SQL."""
+
+    floats: frozenset[str]
+    ints: frozenset[str]
+    nulls: frozenset[str]
+
+    def kind(self, sql_type: str) -> tuple[str, bool]:
+        t = sql_type.upper()
+        if t == "BOOLEAN":
+            return BOOLEAN, False
+        if t in self.floats:
+            return NUMERIC, True
+        if t in self.ints or t.startswith("DECIMAL"):
+            return NUMERIC, False
+        if t.startswith("TIMESTAMP") or t == "DATE":
+            return TIME, False
+        if t in self.nulls:
+            return EMPTY, False
+        return STRING, False
 
 
-def _duck_kind(sql_type: str) -> tuple[str, bool]:
-    t = sql_type.upper()
-    if t == "BOOLEAN":
-        return BOOLEAN, False
-    if t in _DUCK_FLOATS:
-        return NUMERIC, True
-    if t in _DUCK_INTS or t.startswith("DECIMAL"):
-        return NUMERIC, False
-    if t.startswith("TIMESTAMP") or t == "DATE":
-        return TIME, False
-    if t in ('"NULL"', "NULL"):
-        return EMPTY, False
-    return STRING, False
+_INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT")
+_DUCK_TYPES = _TypeNames(
+    floats=frozenset({"FLOAT", "DOUBLE", "REAL"}),
+    ints=frozenset({*_INTS, "HUGEINT", "UHUGEINT", *("U" + t for t in _INTS)}),
+    nulls=frozenset({'"NULL"', "NULL"}),
+)
+_SPARK_TYPES = _TypeNames(
+    floats=frozenset({"FLOAT", "DOUBLE"}),
+    ints=frozenset({"TINYINT", "SMALLINT", "INT", "BIGINT"}),
+    nulls=frozenset({"VOID", "NULL"}),
+)
 
 
 class DuckDBEngine:
@@ -129,7 +146,7 @@ class DuckDBEngine:
 
     def schema(self, view: str) -> Schema:
         described = self._run(f"DESCRIBE SELECT * FROM {self.ident(view)}").fetchall()
-        return {str(r[0]): _duck_kind(str(r[1])) for r in described}
+        return {str(r[0]): _DUCK_TYPES.kind(str(r[1])) for r in described}
 
     def one(self, sql: str) -> tuple[Any, ...]:
         return self.rows(sql)[0]
@@ -144,21 +161,6 @@ class DuckDBEngine:
         with contextlib.suppress(Exception):
             self._con.close()
         self._spill.cleanup()
-
-
-def _spark_kind(type_name: str) -> tuple[str, bool]:
-    t = type_name.lower()
-    if t == "boolean":
-        return BOOLEAN, False
-    if t in ("float", "double"):
-        return NUMERIC, True
-    if t in ("tinyint", "smallint", "int", "bigint") or t.startswith("decimal"):
-        return NUMERIC, False
-    if t.startswith("timestamp") or t == "date":
-        return TIME, False
-    if t in ("void", "null"):
-        return EMPTY, False
-    return STRING, False
 
 
 class SparkEngine:
@@ -206,7 +208,7 @@ class SparkEngine:
 
     def schema(self, view: str) -> Schema:
         fields = self._guard(lambda: self._spark.table(view).schema.fields)
-        return {f.name: _spark_kind(f.dataType.simpleString()) for f in fields}
+        return {f.name: _SPARK_TYPES.kind(f.dataType.simpleString()) for f in fields}
 
     def one(self, sql: str) -> tuple[Any, ...]:
         return tuple(self.rows(sql)[0])
