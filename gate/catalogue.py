@@ -42,8 +42,25 @@ class Control:
         }
 
 
-def controls_from_inspect(doc: Any, root: Path) -> list[Control]:
-    """Controls from `opa inspect --annotations --format json` output, sorted by id."""
+def _data_date(settings: Any, path: Any) -> str:
+    """The date at ``path`` (custom.effective_from_data) below the policy settings."""
+    value = settings
+    for key in path if isinstance(path, list) else ():
+        value = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(value, str):
+        raise EngineError(
+            f"effective_from_data {path!r} names no date in the policy data",
+            hint="point custom.effective_from_data at a YYYY-MM-DD string of the settings",
+        )
+    return value
+
+
+def controls_from_inspect(doc: Any, root: Path, settings: Any | None = None) -> list[Control]:
+    """Controls from `opa inspect --annotations --format json` output, sorted by id.
+
+    A control whose in-force date lives in the policy data (custom.effective_from_data)
+    takes it from ``settings`` (data.gate.lib.config.settings), as the policy does.
+    """
     if not isinstance(doc, dict):
         raise EngineError("`opa inspect` printed something other than a JSON object")
     found: dict[str, Control] = {}
@@ -64,7 +81,11 @@ def controls_from_inspect(doc: Any, root: Path) -> list[Control]:
             title=str(ann.get("title", "")),
             severity=str(custom.get("severity", "")),
             stages=tuple(str(s) for s in custom.get("stages") or ()),
-            effective_from=str(custom.get("effective_from", "")),
+            effective_from=(
+                _data_date(settings or {}, custom["effective_from_data"])
+                if "effective_from_data" in custom
+                else str(custom.get("effective_from", ""))
+            ),
             effective_until=str(custom.get("effective_until", "")),
             description=" ".join(str(ann.get("description", "")).split()),
             file=file,
@@ -89,7 +110,25 @@ def inspect_controls(opa: str, policy_dir: Path, timeout: float = 60.0) -> list[
         raise EngineError(
             "`opa inspect` printed output that is not JSON", detail=stdout[:500]
         ) from None
-    return controls_from_inspect(doc, policy_dir)
+    return controls_from_inspect(doc, policy_dir, _settings(opa, policy_dir, timeout))
+
+
+def _settings(opa: str, policy_dir: Path, timeout: float) -> Any:
+    """The policy settings (data.gate.lib.config.settings), merged by the policy itself."""
+    from gate.engine.opa_process import run_opa
+
+    stdout = run_opa(
+        opa,
+        ["eval", "--format", "json", "-d", str(policy_dir), "data.gate.lib.config.settings"],
+        what="evaluation of the policy settings",
+        timeout=timeout,
+    )
+    try:
+        return json.loads(stdout)["result"][0]["expressions"][0]["value"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise EngineError(
+            "`opa eval` of the policy settings printed no value", detail=stdout[:500]
+        ) from None
 
 
 def _md(text: str) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
@@ -168,3 +169,26 @@ def test_every_catalogue_control_is_implemented(opa: OpaBinary) -> None:
     assert len(CATALOGUE_IDS) == 70
     assert CATALOGUE_IDS - implemented == set()
     assert implemented - CATALOGUE_IDS == {"GATE-APPL-01", "GATE-REP-01", "GATE-PROV-01"}
+
+
+def _dated_doc(path: object) -> dict[str, object]:
+    custom = {"control_id": "P-01", "severity": "low", "effective_from_data": path}
+    return {"annotations": [{"annotations": {"scope": "package", "custom": custom}}]}
+
+
+def test_effective_from_data_is_read_from_the_policy_settings(tmp_path: Path) -> None:
+    settings = {"reg": {"dates": {"in_force": "2027-12-02"}}}
+    [ctl] = catalogue.controls_from_inspect(
+        _dated_doc(["reg", "dates", "in_force"]), tmp_path, settings
+    )
+    assert ctl.effective_from == "2027-12-02"
+
+
+def test_effective_from_data_naming_no_date_is_an_engine_error(tmp_path: Path) -> None:
+    with pytest.raises(catalogue.EngineError, match="names no date"):
+        catalogue.controls_from_inspect(_dated_doc(["reg", "absent"]), tmp_path, {})
+
+
+def test_shipped_sr_controls_take_the_sr_11_7_date_from_data(opa: OpaBinary) -> None:
+    val02 = next(c for c in _controls(opa) if c.id == "SR117-VAL-02")
+    assert val02.effective_from == "2011-04-04"

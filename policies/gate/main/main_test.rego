@@ -300,3 +300,15 @@ test_success_policy_data_may_let_roles_share_a_person if {
 		with data.gate.overrides as {"separation_of_duties": {"shared_roles": [["validator", "mrm"]]}}
 	d.allow == true
 }
+
+# An SR control's in-force date is the policy data's SR 11-7 date: a bank's override of
+# that date moves the control's applicability in the decision.
+test_success_data_date_override_moves_applicability if {
+	inp := data.gate.controls.sr117.fixtures_test.input_at("production", data.gate.controls.sr117.fixtures_test.bundle)
+	[row] := [r | some r in main.decision.controls; r.id == "SR117-VAL-02"] with input as inp
+	row.status != "not_applicable"
+	[moved] := [r | some r in main.decision.controls; r.id == "SR117-VAL-02"] with input as inp
+		with data.gate.overrides as {"sr117": {"guidances": {"SR 11-7": {"effective_from": "2027-01-01"}}}}
+	moved.status == "not_applicable"
+	moved.reason == "not yet in force: effective from 2027-01-01"
+}

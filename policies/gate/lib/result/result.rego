@@ -3,8 +3,13 @@
 # description: |
 #   Builds control descriptors and violation objects from a rule's annotation chain, so
 #   that control ids, frameworks and severities come from METADATA and are never typed
-#   into messages by hand.
+#   into messages by hand. A control whose in-force date is a regulation's date names
+#   where that date lives in the policy data (custom.effective_from_data, a path below
+#   the settings) instead of repeating it, so a bank's override of the date moves every
+#   control that depends on it.
 package gate.lib.result
+
+import data.gate.lib.config
 
 # The package-scoped annotations of the control that called us.
 _package_annotations(chain) := entry.annotations if {
@@ -20,10 +25,19 @@ control(chain) := {
 	"title": ann.title,
 	"severity": ann.custom.severity,
 	"stages": ann.custom.stages,
-	"effective_from": object.get(ann.custom, "effective_from", ""),
+	"effective_from": _effective_from(ann.custom),
 	"effective_until": object.get(ann.custom, "effective_until", ""),
 } if {
 	ann := _package_annotations(chain)
+}
+
+# The date at custom.effective_from_data in the settings; a path that names no date
+# leaves the control undefined, which the gate reports rather than applying it always.
+_effective_from(custom) := date if {
+	date := object.get(config.settings, custom.effective_from_data, null)
+	is_string(date)
+} else := object.get(custom, "effective_from", "") if {
+	not custom.effective_from_data
 }
 
 # violation builds one violation of the calling control.

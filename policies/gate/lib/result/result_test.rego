@@ -40,3 +40,24 @@ test_success_approval_requirement if {
 test_fail_no_package_annotations if {
 	not result.control([{"path": ["data", "x"]}])
 }
+
+_dated_chain := [{"path": ["data", "x"], "annotations": {
+	"scope": "package",
+	"title": "A title",
+	"custom": {
+		"control_id": "X-01", "framework": "Example", "section": "§1", "severity": "high",
+		"stages": ["merge"], "effective_from_data": ["example", "regulation_date"],
+	},
+}}]
+
+# The in-force date is read from the policy data, so an override moves it.
+test_success_effective_from_read_from_data if {
+	result.control(_dated_chain).effective_from == "2027-12-02" with data.gate.overrides as {"example": {"regulation_date": "2027-12-02"}}
+	result.control(_dated_chain).effective_from == "2028-01-01" with data.gate.overrides as {"example": {"regulation_date": "2028-01-01"}}
+}
+
+# A path that names no date leaves the control undefined (the gate reports it), never in force always.
+test_fail_effective_from_data_names_no_date if {
+	not result.control(_dated_chain)
+	not result.control(_dated_chain) with data.gate.overrides as {"example": {"regulation_date": 2027}}
+}

@@ -14,7 +14,7 @@
 #   section: SR 11-7 §IV (purpose, design, theory, logic) and §VI Documentation; SR 26-2 §VI (documentation)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["dev-01"]
 
 import data.gate.controls.sr117.lib

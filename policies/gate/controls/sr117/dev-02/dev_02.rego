@@ -12,7 +12,7 @@
 #   section: SR 11-7 §IV (data quality and relevance); SR 26-2 §V (data as part of validation)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["dev-02"]
 
 import data.gate.controls.sr117.lib

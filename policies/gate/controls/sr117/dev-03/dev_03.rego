@@ -13,7 +13,7 @@
 #   section: SR 11-7 §IV (testing) and §V (conceptual soundness, developmental evidence); SR 26-2 §V
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["dev-03"]
 
 import data.gate.controls.sr117.lib

@@ -13,7 +13,7 @@
 #   section: SR 11-7 §V (use before validation with limits and compensating controls) and §VI (policy exceptions); SR 26-2 §VI
 #   severity: high
 #   stages: [production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["exc-01"]
 
 import data.gate.controls.sr117.lib

@@ -11,7 +11,7 @@
 #   section: SR 11-7 §IV (implementation) and §V ongoing monitoring (process verification); SR 26-2 §V
 #   severity: critical
 #   stages: [staging, production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["imp-01"]
 
 import data.gate.controls.sr117.lib

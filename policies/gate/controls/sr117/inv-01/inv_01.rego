@@ -12,7 +12,7 @@
 #   section: SR 11-7 §VI Model Inventory; SR 26-2 §VI (inventory)
 #   severity: high
 #   stages: [merge, production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["inv-01"]
 
 import data.gate.controls.sr117.lib

@@ -12,7 +12,7 @@
 #   section: SR 11-7 §III (limits on use; supplementing outputs) and §IV (model use); SR 26-2 §VI
 #   severity: high
 #   stages: [merge, production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["lim-01"]
 
 import data.gate.controls.sr117.lib

@@ -11,7 +11,7 @@
 #   section: SR 11-7 §V key element 2 (ongoing monitoring); SR 26-2 §V (monitoring)
 #   severity: high
 #   stages: [production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["mon-01"]
 
 import data.gate.controls.sr117.lib

@@ -12,7 +12,7 @@
 #   section: SR 11-7 §V ongoing monitoring (override analysis); SR 26-2 §V
 #   severity: medium
 #   stages: [monitoring]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["mon-02"]
 
 import data.gate.controls.sr117.lib

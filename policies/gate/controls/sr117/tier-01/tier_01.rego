@@ -12,7 +12,7 @@
 #   section: SR 11-7 §III and §V (rigour proportionate to risk); SR 26-2 §III (materiality = exposure and purpose)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["tier-01"]
 
 import data.gate.controls.sr117.lib

@@ -16,7 +16,7 @@
 #   section: SR 11-7 §V (validation before use; scope); SR 26-2 §V (validation)
 #   severity: critical
 #   stages: [production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-01"]
 
 import data.gate.lib.config

@@ -10,7 +10,7 @@
 #   section: SR 11-7 §V (independence) and §VI Roles; SR 26-2 §VI (conflicts of interest)
 #   severity: critical
 #   stages: [production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-02"]
 
 import data.gate.lib.result

@@ -10,7 +10,7 @@
 #   section: SR 11-7 §V key element 2 (benchmarking; comparison to alternatives); SR 26-2 §V
 #   severity: medium
 #   stages: [staging]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-04"]
 
 import data.gate.lib.result

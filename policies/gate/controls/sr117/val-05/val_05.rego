@@ -13,7 +13,7 @@
 #   section: SR 11-7 §V key element 3 (outcomes analysis, back-testing); SR 26-2 §V
 #   severity: high
 #   stages: [staging, monitoring]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-05"]
 
 import data.gate.controls.sr117.lib

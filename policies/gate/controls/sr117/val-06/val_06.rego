@@ -12,7 +12,7 @@
 #   section: SR 11-7 §V (deficiencies lead to adjustment, redevelopment or rejection) and §VI policies; SR 26-2 §V and §VI
 #   severity: critical
 #   stages: [production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-06"]
 
 import data.gate.controls.sr117.lib

@@ -14,7 +14,7 @@
 #   section: SR 11-7 §V (material changes validated before implementation); SR 26-2 §V
 #   severity: high
 #   stages: [merge, production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-07"]
 
 import data.gate.controls.sr117.lib

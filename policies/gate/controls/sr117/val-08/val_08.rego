@@ -17,7 +17,7 @@
 #   section: SR 11-7 §V (periodic review at least annually; revalidation); SR 26-2 §V (risk-based review cadence)
 #   severity: high
 #   stages: [production, monitoring]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["val-08"]
 
 import data.gate.controls.sr117.lib

@@ -11,7 +11,7 @@
 #   section: SR 11-7 §V (vendor and other third-party products); SR 26-2 §VII (vendor products)
 #   severity: high
 #   stages: [production]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [sr117, guidances, "SR 11-7", effective_from]
 package gate.controls.sr117["ven-01"]
 
 import data.gate.controls.sr117.lib
