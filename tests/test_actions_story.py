@@ -4,7 +4,9 @@ gives it, and each approver's comment starts a run of its own.
 
 PR opened (denied, approvals listed) -> each approver comments (an issue_comment run each)
 -> allowed, the same digest throughout -> a new commit: stale, denied -> re-approved ->
-allowed.
+allowed -> merged: the push of the merge commit runs the deploy workflow, allowed at
+production with the same digest, and the Deploy step runs. A push to main that no merged
+pull request produced is denied and deploys nothing.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def push_event(before: str, after: str, sender: str) -> dict[str, Any]:
         "ref": "refs/heads/main",
         "before": before,
         "after": after,
-        "head_commit": {"id": after, "message": f"Merge pull request #{PR}"},
+        "head_commit": {"id": after},
         "repository": repository_json(),
         "sender": {"login": sender},
     }
@@ -141,6 +143,22 @@ class Story:
     def pull_request(self, action: str) -> JobRun:
         self.repo.update_pull_refs(PR, self.head(), "main")
         return self.run("pr-gate.yml", "pull_request", pull_request_event(action, self.head()))
+
+    def push_to_main(self, sha: str, sender: str) -> JobRun:
+        """``sha`` becomes main's tip, and the push starts the deploy workflow."""
+        before = self.repo.rev("main")
+        self.repo.git("update-ref", "refs/heads/main", sha, before)
+        return self.run("deploy-gate.yml", "push", push_event(before, sha, sender))
+
+    def merge(self) -> str:
+        """Merge the pull request as GitHub's merge button does: a merge commit on main
+        with main and the head as parents; returns its SHA."""
+        main, head = self.repo.rev("main"), self.head()
+        tree = self.repo.git("merge-tree", "--write-tree", main, head).splitlines()[0]
+        message = f"Merge pull request #{PR} from {OWNER}/{BRANCH}"
+        sha = self.repo.git("commit-tree", tree, "-p", main, "-p", head, "-m", message)
+        self.gh.merge(PR, sha)
+        return sha
 
 
 def why(decision: dict[str, Any]) -> str:
@@ -266,3 +284,34 @@ def test_the_approval_story_through_the_real_action_and_workflows(
         reapproved = comment_runs(story, set(again), seen)[-1]
         assert reapproved["allow"] is True, why(reapproved)
         assert reapproved["bundle_digest"] == synced["bundle_digest"]
+
+        # Merged: the push of the merge commit to main deploys with the approvals of the
+        # pull request that produced it, bound to the digest its approvers signed.
+        merge_sha = story.merge()
+        deploy = story.push_to_main(merge_sha, AUTHOR)
+        deployed = decision_of(deploy)
+        assert deployed["allow"] is True, why(deployed)
+        assert deployed["stage"] == "production"
+        assert deployed["bundle_digest"] == synced["bundle_digest"]
+        assert deploy.step("Deploy").outcome == "success", deploy.log
+        assert synced["bundle_digest"] in deploy.step("Deploy").log
+
+
+def test_a_push_to_main_that_no_merged_pull_request_produced_is_denied(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with story_on_github(tmp_path, action_copy) as story:
+        gh, repo = story.gh, story.repo
+        first = opened(story)
+        config = repo.path / ".mrm-gate.yml"
+        seen = len(gh.comments_of(PR))
+        given = approve_by_comments(gh, config, first["bundle_digest"], approvals_needed(first))
+        assert comment_runs(story, set(given), seen)[-1]["allow"] is True
+
+        # Closed without merging, and its approved head pushed to main directly.
+        gh.close(PR)
+        deploy = story.push_to_main(story.head(), AUTHOR)
+        decision = decision_of(deploy)
+        assert decision["allow"] is False and deploy.conclusion == "failure"
+        assert "validator" in approvals_needed(decision), why(decision)  # no merged PR: none count
+        assert deploy.step("Deploy").outcome == "skipped"

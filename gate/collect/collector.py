@@ -456,8 +456,13 @@ def collect(options: CollectOptions) -> CollectResult:
         if base is None and facts.pull_head == git.commit:
             # Only pull_request events set GITHUB_BASE_REF; a run started by a comment on the
             # checked-out pull request head judges the same change, whose range starts at the
-            # pull request's base. (A deploy of a merge commit keeps the HEAD-only range.)
+            # pull request's base.
             git = git_facts(root, base=facts.base_ref, exclude=exclude)
+        elif base is None and facts.pull_head is not None:
+            # A deploy of the merge commit of the merged pull request: the change is what
+            # the merge brought into the base branch, from its first parent (the base branch
+            # before the merge) to the merge commit, so first_commit_at is the pull request's.
+            git = git_facts(root, base=f"{git.commit}^1", exclude=exclude)
     collected_origin = _Origin("(collected: git)", "$")
     out.put(("reproducibility", "git_commit"), git.commit, collected_origin)
     if out.has("change") or options.github:
