@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import EngineError
+from gate.report.text import md_cell
 
 CATALOGUE_HEADER = "# Control catalogue"
 
@@ -131,10 +132,6 @@ def _settings(opa: str, policy_dir: Path, timeout: float) -> Any:
         ) from None
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def to_markdown(controls: list[Control]) -> str:
     """The catalogue as Markdown, one table row per control, grouped by framework."""
     lines = [
@@ -162,7 +159,7 @@ def to_markdown(controls: list[Control]) -> str:
             elif c.effective_from:
                 window = "from " + window
             lines.append(
-                f"| {c.id} | {_md(c.title)} | {_md(c.section)} | {c.severity} | "
+                f"| {c.id} | {md_cell(c.title)} | {md_cell(c.section)} | {c.severity} | "
                 f"{', '.join(c.stages)} | {window} |"
             )
         lines.append("")

@@ -8,6 +8,7 @@ from typing import Any
 
 from gate.decision import Decision
 from gate.evidence import validate_bundle
+from gate.report.text import md_cell
 
 OK, WARN, ALERT = "ok", "warn", "alert"
 
@@ -52,10 +53,6 @@ def alerts_by_kind(decision: Decision) -> dict[str, list[dict[str, Any]]]:
     return dict(sorted(kinds.items()))
 
 
-def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def summary_markdown(
     model_id: str, result_outcome: str, latest: dict[str, Any], decision: Decision
 ) -> str:
@@ -63,10 +60,10 @@ def summary_markdown(
     icon = {OK: "ok", WARN: "warn", ALERT: "ALERT"}[result_outcome]
     period = latest.get("period", {})
     lines = [
-        f"## mrm-gate monitor: {_cell(model_id)}: {icon}",
+        f"## mrm-gate monitor: {md_cell(model_id)}: {icon}",
         "",
         f"Period {period.get('start')} to {period.get('end')}, baseline "
-        f"`{_cell(latest.get('baseline_id'))}`, bundle `{decision.bundle_digest}`.",
+        f"`{md_cell(latest.get('baseline_id'))}`, bundle `{decision.bundle_digest}`.",
         "",
         "| figure | value |",
         "|---|---|",
@@ -74,22 +71,22 @@ def summary_markdown(
     ]
     csi = latest.get("csi", {})
     lines += [
-        f"| CSI {_cell(name)} | {csi.get(name)} |"
+        f"| CSI {md_cell(name)} | {csi.get(name)} |"
         for name in latest.get("csi_top_contributors", [])
     ]
     if "min_air" in latest:
         worst = min(latest["air"], key=lambda g: (latest["air"][g], g))
-        lines.append(f"| smallest AIR ({_cell(worst)}) | {latest['min_air']} |")
+        lines.append(f"| smallest AIR ({md_cell(worst)}) | {latest['min_air']} |")
     for name, value in sorted(latest.get("metrics", {}).items()):
-        lines.append(f"| {_cell(name)} | {value} |")
+        lines.append(f"| {md_cell(name)} | {value} |")
     if "override_rate" in latest:
         lines.append(f"| override rate | {latest['override_rate']} |")
     for title, items in (("Alerts", decision.violations), ("Warnings", decision.warnings)):
         if items:
             lines += ["", f"### {title}", ""]
             lines += [
-                f"- **{_cell(v.get('control_id'))}** {_cell(v.get('msg'))} "
-                f"(`{_cell(v.get('evidence_path'))}`): {_cell(v.get('remediation'))}"
+                f"- **{md_cell(v.get('control_id'))}** {md_cell(v.get('msg'))} "
+                f"(`{md_cell(v.get('evidence_path'))}`): {md_cell(v.get('remediation'))}"
                 for v in items
             ]
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from gate.audit.docs_pack.model import MISSING, STATUS_LABEL, Pack
 from gate.errors import ReportingError
+from gate.report.text import md_cell as text_md_cell
 
 _STATUS_CLASS = {label: key.replace("_", "-") for key, label in STATUS_LABEL.items()}
 
@@ -41,8 +42,8 @@ def lines(value: str) -> Markup:
 
 
 def md_cell(value: Any) -> str:
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "; ") or MISSING
+    """A table cell of the pack: its lines joined with "; ", an empty one shown as missing."""
+    return text_md_cell(str(value).replace("\n", "; ")) or MISSING
 
 
 def pad(rows: list[list[str]], width: int) -> list[list[str]]:
