@@ -24,6 +24,16 @@ from typing import Any
 
 from gate.errors import EngineError, EvidenceError, Problem
 
+# The user-info part of any URL (``https://user:pass@host``): a tracking URI may carry
+# credentials, and nothing the gate records or prints may.
+_USERINFO = re.compile(r"(?<=://)[^/\s@]+@")
+
+
+def public_uri(text: str) -> str:
+    """``text`` with the credentials of every URL in it removed (``https://host/...``)."""
+    return _USERINFO.sub("", text)
+
+
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 
 
@@ -126,7 +136,7 @@ class LoggedModel:
     def to_json(self) -> dict[str, Any]:
         """The facts recorded in ``collected.mlflow``."""
         return {
-            "tracking_uri": self.tracking_uri,
+            "tracking_uri": public_uri(self.tracking_uri),
             "run_id": self.ref.run_id,
             "experiment_id": self.experiment_id,
             "run_commit": self.commit,
@@ -201,28 +211,32 @@ def read_logged(uri: str, ref: RegistryRef, *, label: str) -> LoggedModel:
             hint="pip install 'mrm-gate[registry]' (make setup does)",
         ) from exc
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    shown = public_uri(uri)
     try:
         run = client.get_run(ref.run_id)
         version = client.get_model_version(ref.model_name, ref.version)
         hashes = _registered_hashes(uri, version.source) if version.source else {}
     except OSError as exc:
-        raise EngineError(f"MLflow server {uri}: cannot download the model version: {exc}") from exc
+        raise EngineError(
+            f"MLflow server {shown}: cannot download the model version: {public_uri(str(exc))}"
+        ) from exc
     except MlflowException as exc:
         if exc.error_code == "RESOURCE_DOES_NOT_EXIST":
-            what = f"{exc.message.splitlines()[0]}"
+            what = public_uri(exc.message.splitlines()[0])
             raise EvidenceError(
-                f"{label}: the MLflow server at {uri} has no such run or model version: {what}",
+                f"{label}: the MLflow server at {shown} has no such run or model version: {what}",
                 [
                     Problem(
                         label,
                         "$",
-                        f"not on the server {uri}: {what}",
+                        f"not on the server {shown}: {what}",
                         "re-run the pipeline against this tracking server",
                     )
                 ],
             ) from exc
         raise EngineError(
-            f"MLflow server {uri}: {exc.error_code}: {' '.join(exc.message.split())[:400]}",
+            f"MLflow server {shown}: {exc.error_code}: "
+            f"{public_uri(' '.join(exc.message.split()))[:400]}",
             hint="check MLFLOW_TRACKING_URI and the gate's credentials "
             "(MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)",
         ) from exc

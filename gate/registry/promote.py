@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate.collect.mlflow import public_uri
 from gate.decision import Decision
 from gate.errors import EngineError, EvidenceError, GateError, Problem, UsageError
 from gate.fileio import canonical_json
@@ -73,7 +74,7 @@ def _registry_call(what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 def _one_line(message: str) -> str:
     """The server's message on one line (MLflow nests the HTTP status in later lines)."""
-    return " ".join(message.split())[:400]
+    return public_uri(" ".join(message.split()))[:400]
 
 
 def decision_id(decision: Decision) -> str:

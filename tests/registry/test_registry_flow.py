@@ -192,6 +192,39 @@ def test_a_swapped_registered_artefact_is_caught(flow: Flow, tmp_path: Path) -> 
     assert not (tmp_path / "bundle.json").exists()
 
 
+def _uri_with_credentials(flow: Flow, identity: tuple[str, str]) -> dict[str, str]:
+    """The CI environment with the identity in the tracking URI itself, not in variables."""
+    env = {k: v for k, v in flow.env.items() if k not in CREDENTIAL_VARIABLES}
+    host = flow.mlflow.uri.removeprefix("http://")
+    return {**env, "MLFLOW_TRACKING_URI": f"http://{identity[0]}:{identity[1]}@{host}"}
+
+
+CREDENTIAL_VARIABLES = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
+
+
+def test_credentials_in_the_tracking_uri_are_never_recorded_or_printed(
+    flow: Flow, tmp_path: Path
+) -> None:
+    env = _uri_with_credentials(flow, GATE)
+    res = _collect(flow.repo, tmp_path / "bundle.json", env)
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "bundle.json").read_text()
+    assert json.loads(text)["collected"]["mlflow"]["tracking_uri"] == flow.mlflow.uri
+    assert GATE[1] not in text and f"{GATE[0]}:" not in text
+    assert GATE[1] not in res.output
+
+    # A version the server does not have: the error names the server, not its credentials.
+    repo = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", "--branch", BRANCH, str(flow.repo), str(repo))
+    ref = json.loads((repo / REF).read_text())
+    (repo / REF).write_text(json.dumps({**ref, "version": "999"}) + "\n")
+    git(repo, "commit", "-qam", "a version that was never registered")
+    res = _collect(repo, tmp_path / "missing.json", env)
+    assert res.exit_code == 2, res.output
+    assert f"not on the server {flow.mlflow.uri}: " in res.stderr
+    assert GATE[1] not in res.output
+
+
 def _promote(flow: Flow, bundle: Path, env: dict[str, str], *extra: str) -> Result:
     return _invoke(
         ["promote", "--bundle", str(bundle), "--stage", "production", "--now", NOW, *extra],
@@ -333,3 +366,13 @@ def test_promotion_only_after_approvals_and_only_by_the_gate(flow: Flow, tmp_pat
     assert gate.get_model_version(MODEL, "1").tags["mrm_gate.demoted_reason"] == (
         "monitoring alert: MON-PSI-01"
     )
+
+
+def test_public_uri_drops_the_user_info_of_every_url() -> None:
+    from gate.collect.mlflow import public_uri
+
+    text = "API request to https://user:pass@mlflow.example:5000/api failed (see http://t@h/x)"
+    assert public_uri(text) == (
+        "API request to https://mlflow.example:5000/api failed (see http://h/x)"
+    )
+    assert public_uri("https://mlflow.example/") == "https://mlflow.example/"
