@@ -247,7 +247,7 @@ def main() -> int:  # noqa: PLR0915 - a linear walk-through
                 f"production: expected DENIED for approvals only, got failures "
                 f"{sorted(failed(prod))} with waivers pending for {waivers}"
             )
-        digest = prod["bundle_digest"].removeprefix("sha256:")[:16]
+        digest = prod["bundle_digest"].removeprefix("sha256:")
         print("   Production is DENIED, for human sign-off only. Each approver, a member of the")
         print("   role's team who did not write the change, comments on the pull request:")
         for role in missing:

@@ -224,7 +224,7 @@ def opened(story: Story) -> dict[str, Any]:
     needed = approvals_needed(decision)
     assert "validator" in needed
     [sticky] = [c for c in story.gh.comments_of(PR) if "mrm-gate:sticky" in c["body"]]
-    prefix = decision["bundle_digest"].removeprefix("sha256:")[:16]
+    prefix = decision["bundle_digest"].removeprefix("sha256:")
     for role in needed:
         assert f"/approve {role} {prefix}" in sticky["body"]
     assert "mrm-gate" in job.summary

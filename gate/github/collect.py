@@ -11,12 +11,12 @@ Rules:
   DISMISSED decides; when it is APPROVED it is an approval bound to its ``commit_id``
   (stale unless it is the head SHA). It counts for *every* role whose team the reviewer is
   an active member of; a reviewer in no role's team gives no approval.
-* **Comments**: ``/approve <role> <digest prefix>`` is an approval of ``role`` bound to the
-  digest it names; ``/revoke <role>`` cancels the same user's earlier approvals of the role
-  (reviews included). Edited comments never approve (a revocation still counts: it can
-  only take away). Bots never count.
+* **Comments**: ``/approve <role> <digest>`` (the whole sha256) is an approval of
+  ``role`` bound to the digest it names; ``/revoke <role>`` cancels the same user's
+  earlier approvals of the role (reviews included). Edited comments never approve (a
+  revocation still counts: it can only take away). Bots never count.
 * **Waivers**: a waiver of control ``X`` is the role ``waiver:X``, given only by a comment
-  ``/approve waiver:X <digest prefix>``. Its team is the ``waiver`` entry of ``roles:`` (one
+  ``/approve waiver:X <digest>``. Its team is the ``waiver`` entry of ``roles:`` (one
   team approves every waiver; an entry for the exact role, where a config can hold one,
   wins). A review never approves a waiver: it would waive every control at once.
 * Team membership is checked at evaluation time: ``verified`` is true only when
@@ -301,8 +301,8 @@ def collect_approvals(
                 continue
             if edited:
                 continue
-            # A prefix of another bundle's digest: bound to no current digest, so stale.
-            named = digest if hex_digest.startswith(command.digest_prefix) else ""
+            # Another bundle's digest: bound to no current digest, so stale.
+            named = digest if command.digest == hex_digest else ""
             team = team_for(roles, command.role)
             verified = bool(team) and members.is_member(team, login)
             events.append(

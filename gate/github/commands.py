@@ -3,7 +3,7 @@ commands out.
 
 A command is a line of its own in the text a reader sees on the rendered pull request::
 
-    /approve <role> <bundle-digest prefix, at least 12 hex digits>
+    /approve <role> <bundle digest: all 64 hex digits, optionally after ``sha256:``>
     /revoke <role>
 
 The body is parsed as GitHub renders it (CommonMark, with markdown-it-py rather than
@@ -24,14 +24,16 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-MIN_PREFIX = 12
+# The whole sha256: a prefix could be ground to match a bundle the approver never saw
+# (12 hex digits are 48 bits, within reach of a search over harmless-looking edits).
+DIGEST_HEX = 64
 
 _ROLE = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
 _APPROVE = re.compile(
-    rf"^[ \t]*/approve[ \t]+(?P<role>{_ROLE})[ \t]+(?:sha256:)?(?P<prefix>[0-9A-Fa-f]+)[ \t]*$"
+    rf"^[ \t]*/approve[ \t]+(?P<role>{_ROLE})[ \t]+(?:sha256:)?(?P<digest>[0-9A-Fa-f]{{64}})[ \t]*$"
 )
 _REVOKE = re.compile(rf"^[ \t]*/revoke[ \t]+(?P<role>{_ROLE})[ \t]*$")
-_DIGEST = re.compile(rf"(?<![0-9A-Za-z])(?:sha256:)?([0-9a-f]{{{MIN_PREFIX},64}})(?![0-9A-Za-z])")
+_DIGEST = re.compile(r"(?<![0-9A-Za-z])(?:sha256:)?([0-9a-f]{64})(?![0-9A-Za-z])")
 _DETAILS_OPEN = re.compile(r"<details\b", re.I)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
 _MARKDOWN = MarkdownIt("commonmark")
@@ -43,7 +45,7 @@ class Command:
 
     kind: Literal["approve", "revoke"]
     role: str
-    digest_prefix: str = ""
+    digest: str = ""
 
 
 def _inline_lines(inline: Token) -> Iterator[str]:
@@ -89,16 +91,14 @@ def _inline_html(inline: Token) -> str:
 def parse_commands(body: str) -> list[Command]:
     """Every ``/approve`` and ``/revoke`` command in ``body``, in order.
 
-    An ``/approve`` whose digest prefix is shorter than :data:`MIN_PREFIX` hex digits is
-    not a command: a short prefix would be too easy to match by chance.
+    An ``/approve`` naming less than the whole digest (:data:`DIGEST_HEX` hex digits) is
+    not a command: a prefix can be matched by a bundle made to match it.
     """
     commands: list[Command] = []
     for line in visible_lines(body):
         approve = _APPROVE.match(line)
-        if approve and len(approve.group("prefix")) >= MIN_PREFIX:
-            prefix = approve.group("prefix").lower()
-            if len(prefix) <= 64:
-                commands.append(Command("approve", approve.group("role"), prefix))
+        if approve:
+            commands.append(Command("approve", approve.group("role"), approve["digest"].lower()))
             continue
         revoke = _REVOKE.match(line)
         if revoke:
@@ -107,10 +107,10 @@ def parse_commands(body: str) -> list[Command]:
 
 
 def digest_named(body: str, hex_digest: str) -> bool:
-    """True when the visible text of ``body`` names ``hex_digest`` (a prefix of at least
-    :data:`MIN_PREFIX` lower-case hex digits): what binds a review to the evidence."""
-    for line in visible_lines(body):
-        for match in _DIGEST.finditer(line):
-            if hex_digest.startswith(match.group(1)):
-                return True
-    return False
+    """True when the visible text of ``body`` names the whole ``hex_digest`` (lower-case
+    hex): what binds a review to the evidence."""
+    return any(
+        match.group(1) == hex_digest
+        for line in visible_lines(body)
+        for match in _DIGEST.finditer(line)
+    )

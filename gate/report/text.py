@@ -28,8 +28,9 @@ def short_digest(digest: str, length: int = 16) -> str:
 
 
 def approval_instruction(req: dict[str, Any], digest: str) -> str:
-    """What an approver types in the pull request to give ``req``."""
-    return f"/approve {req['role']} {short_digest(digest)}"
+    """What an approver types in the pull request to give ``req``: the whole digest, the
+    only form ``/approve`` accepts (a prefix could be matched by another bundle)."""
+    return f"/approve {req['role']} {digest.removeprefix('sha256:')}"
 
 
 def md_cell(text: object) -> str:

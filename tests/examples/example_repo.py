@@ -119,7 +119,7 @@ def approve_by_comments(
     role, and one waiver approver giving every ``waiver:<id>`` role in a single comment.
     Returns each commenting login with the roles it approved."""
     teams = RoleTeams.load(config)
-    prefix = digest.removeprefix("sha256:")[:16]
+    prefix = digest.removeprefix("sha256:")
     given: dict[str, list[str]] = {}
     for role in roles:
         team = team_for(teams, role)

@@ -79,7 +79,7 @@ def approve_all_but_validator(server: GitHubServer, decision: dict[str, Any]) ->
     for req in decision.get("required_approvals", []):
         if req["role"] != "validator":
             for login in approvers_of(req["role"], req["count"]):
-                server.comment(PR, login, f"/approve {req['role']} {digest_hex()[:16]}")
+                server.comment(PR, login, f"/approve {req['role']} {digest_hex()}")
 
 
 def validator(decision: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def run_attack(gh: GitHubServer, tmp_path: Path) -> dict[str, Any]:
 def test_control_genuine_comment_approval_allows(gh: GitHubServer, tmp_path: Path) -> None:
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
-    gh.comment(PR, "vera-validator", f"Checked.\n\n/approve validator {digest_hex()[:12]}\n")
+    gh.comment(PR, "vera-validator", f"Checked.\n\n/approve validator {digest_hex()}\n")
     code, decision, err = check(gh, tmp_path)
     assert code == 0, err
     assert validator(decision)["satisfied_by"] == ["vera-validator"]
@@ -118,14 +118,14 @@ def test_control_genuine_review_approval_allows(gh: GitHubServer, tmp_path: Path
 
 
 def test_fail_self_approval_by_pr_author(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "dana-dev", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "dana-dev", f"/approve validator {digest_hex()}")
     gh.review(PR, "dana-dev", body=signed())
     decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "dana-dev")
 
 
 def test_fail_approval_by_commit_co_author(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "lee-dev", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "lee-dev", f"/approve validator {digest_hex()}")
     decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "lee-dev")
 
@@ -137,33 +137,33 @@ def test_fail_approval_by_committer(gh: GitHubServer, tmp_path: Path) -> None:
 
 
 def test_fail_approval_by_bundle_owner(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "omar-owner", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "omar-owner", f"/approve validator {digest_hex()}")
     decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "omar-owner")
 
 
 def test_fail_approval_by_non_member(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "nick-nonmember", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "nick-nonmember", f"/approve validator {digest_hex()}")
     decision = run_attack(gh, tmp_path)
     assert "not verified" in stale_reasons(decision, "nick-nonmember")
 
 
 def test_fail_approval_by_pending_member(gh: GitHubServer, tmp_path: Path) -> None:
     gh.add_member(team_of("validator"), "pat-pending", state="pending")
-    gh.comment(PR, "pat-pending", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "pat-pending", f"/approve validator {digest_hex()}")
     decision = run_attack(gh, tmp_path)
     assert "not verified" in stale_reasons(decision, "pat-pending")
 
 
 def test_fail_approval_by_bot(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "mrm-helper[bot]", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "mrm-helper[bot]", f"/approve validator {digest_hex()}")
     gh.review(PR, "mrm-helper[bot]", body=signed())
     decision = run_attack(gh, tmp_path)
     assert not [a for a in decision["stale_approvals"] if a["login"] == "mrm-helper[bot]"]
 
 
 def test_fail_edited_comment(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}", edited=True)
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}", edited=True)
     run_attack(gh, tmp_path)
 
 
@@ -179,13 +179,13 @@ def test_fail_comment_for_bundle_before_new_push(gh: GitHubServer, tmp_path: Pat
     old_path = tmp_path / "old.json"
     old_path.write_text(json.dumps(old), "utf-8")
     old_hex = bundle_digest(load_bundle(old_path)).removeprefix("sha256:")
-    gh.comment(PR, "vera-validator", f"/approve validator {old_hex[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {old_hex}")
     decision = run_attack(gh, tmp_path)
     assert "stale" in stale_reasons(decision, "vera-validator")
 
 
 def test_fail_approval_for_another_digest(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "vera-validator", "/approve validator 0123456789abcdef0123")
+    gh.comment(PR, "vera-validator", "/approve validator " + "0123456789abcdef" * 4)
     decision = run_attack(gh, tmp_path)
     assert "stale" in stale_reasons(decision, "vera-validator")
 
@@ -197,7 +197,7 @@ def test_fail_short_digest_prefix(gh: GitHubServer, tmp_path: Path) -> None:
 
 def test_fail_approve_inside_quoted_reply(gh: GitHubServer, tmp_path: Path) -> None:
     gh.comment(
-        PR, "vera-validator", f"> /approve validator {digest_hex()[:16]}\n\nNot yet: see my notes."
+        PR, "vera-validator", f"> /approve validator {digest_hex()}\n\nNot yet: see my notes."
     )
     run_attack(gh, tmp_path)
 
@@ -206,11 +206,9 @@ def test_fail_approve_inside_code_block(gh: GitHubServer, tmp_path: Path) -> Non
     gh.comment(
         PR,
         "vera-validator",
-        f"When ready, type:\n\n```\n/approve validator {digest_hex()[:16]}\n```\n",
+        f"When ready, type:\n\n```\n/approve validator {digest_hex()}\n```\n",
     )
-    gh.comment(
-        PR, "vera-validator", f"or indented:\n\n    /approve validator {digest_hex()[:16]}\n"
-    )
+    gh.comment(PR, "vera-validator", f"or indented:\n\n    /approve validator {digest_hex()}\n")
     run_attack(gh, tmp_path)
 
 
@@ -227,7 +225,7 @@ def test_fail_dismissed_review(gh: GitHubServer, tmp_path: Path) -> None:
 
 
 def test_fail_revoked_approval(gh: GitHubServer, tmp_path: Path) -> None:
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
     gh.review(PR, "vera-validator", body=signed())
     gh.comment(PR, "vera-validator", "/revoke validator")
     run_attack(gh, tmp_path)
@@ -237,7 +235,7 @@ def test_fail_commit_without_login_makes_independence_unprovable(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
     gh.push(PR, "c" * 40, "", "")
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
     decision = run_attack(gh, tmp_path)
     assert "independence unprovable" in stale_reasons(decision, "vera-validator")
 

@@ -42,7 +42,7 @@ def test_success_pull_request_context_and_approval_shapes(
         gh.push(PR, "e" * 40, "", "web-flow")
         for i in range(5):
             gh.comment(PR, "someone-else", f"note {i}")
-        gh.comment(PR, "vera-validator", f"/approve validator {'ab' * 8}")
+        gh.comment(PR, "vera-validator", f"/approve validator {'ab' * 32}")
         gh.review(PR, "victor-validator", commit_id="e" * 40, body=f"ok {DIGEST}")
         gh.review(PR, "victor-validator", state="COMMENTED")
         context, approvals = collect(monkeypatch, gh, tmp_path, sha="e" * 40)
@@ -105,7 +105,7 @@ def test_success_deploy_uses_the_pull_request_that_introduced_the_commit(
     with GitHubServer.running() as gh:
         standard_pull(gh)
         gh.merge(PR, merge_sha)
-        gh.comment(PR, "vera-validator", f"/approve validator {'ab' * 8}")
+        gh.comment(PR, "vera-validator", f"/approve validator {'ab' * 32}")
         context, approvals = collect(
             monkeypatch, gh, tmp_path, number=None, sha=merge_sha, event_name="deployment"
         )
@@ -170,7 +170,7 @@ def test_success_waiver_roles_use_the_waiver_team(
     with GitHubServer.running() as gh:
         standard_pull(gh)
         gh.add_member(WAIVERS, "wanda-waivers")
-        prefix = "ab" * 8
+        prefix = "ab" * 32
         gh.comment(PR, "wanda-waivers", f"/approve waiver:SR117-VAL-05 {prefix}")
         gh.comment(PR, "nick-nonmember", f"/approve waiver:MON-PSI-01 {prefix}")
         gh.comment(PR, "wanda-waivers", f"/approve waiver: {prefix}")  # names no control
@@ -190,7 +190,7 @@ def test_fail_waiver_roles_without_a_waiver_team_are_unverified(
     with GitHubServer.running() as gh:
         standard_pull(gh)
         gh.add_member(WAIVERS, "wanda-waivers")
-        gh.comment(PR, "wanda-waivers", f"/approve waiver:SR117-VAL-05 {'ab' * 8}")
+        gh.comment(PR, "wanda-waivers", f"/approve waiver:SR117-VAL-05 {'ab' * 32}")
         approvals = _collect_with_waiver_team(monkeypatch, gh, tmp_path, waiver_team=False)
     assert [(a["role"], a["team"], a["verified"]) for a in approvals] == [
         ("waiver:SR117-VAL-05", "", False)

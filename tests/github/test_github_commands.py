@@ -6,7 +6,7 @@ import pytest
 
 from gate.github.commands import Command, parse_commands
 
-HEX = "0f369c96bed912ff4f4eaa9a"
+HEX = "0f369c96bed912ff4f4eaa9a" + "5c" * 20
 
 
 def test_success_plain_command_on_its_own_line() -> None:
@@ -46,6 +46,8 @@ def test_success_text_after_a_closed_fence_counts() -> None:
         f"please /approve validator {HEX}",
         f"`/approve validator {HEX}`",
         f"/approve validator {HEX[:11]}",
+        f"/approve validator {HEX[:12]}",
+        f"/approve validator {HEX[:63]}",
         f"/approve validator {HEX} extra",
         "/approve validator",
         f"/approve validator {'a' * 65}",

@@ -55,7 +55,7 @@ def test_fail_api_error_exits_3(
 ) -> None:
     with GitHubServer.running() as gh:
         standard_pull(gh)
-        gh.comment(PR, "vera-validator", "/approve validator 0f369c96bed912ff")
+        gh.comment(PR, "vera-validator", "/approve validator " + "0f369c96bed912ff" * 4)
         gh.fail(method, path, status, times=10)
         code, out, err = check(gh, tmp_path)
     assert code == 3, out + err

@@ -91,7 +91,7 @@ def test_push_denied_then_approved_then_stale_after_new_push(tmp_path: Path) -> 
         assert "validator" in missing
         [comment] = sticky(gh)
         assert comment["login"] == "github-actions[bot]"
-        instructions = re.findall(r"^```\n(/approve \S+ [0-9a-f]{16})\n```$", comment["body"], re.M)
+        instructions = re.findall(r"^```\n(/approve \S+ [0-9a-f]{64})\n```$", comment["body"], re.M)
         assert sorted(i.split()[1] for i in instructions) == sorted(missing)
         for role in missing:
             assert f"`{team_of(role)}`" in comment["body"]
@@ -134,4 +134,4 @@ def test_push_denied_then_approved_then_stale_after_new_push(tmp_path: Path) -> 
         [again] = sticky(gh)
         assert again["id"] == comment["id"]
         assert "Approvals that do not count" in again["body"]
-        assert third["bundle_digest"].removeprefix("sha256:")[:16] in again["body"]
+        assert third["bundle_digest"].removeprefix("sha256:") in again["body"]

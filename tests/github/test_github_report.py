@@ -143,7 +143,7 @@ def test_fail_marker_in_someone_elses_comment_is_never_edited(tmp_path: Path) ->
         assert code == 0, err
         assert planted["body"] == "<!-- mrm-gate:sticky:production --> all good!"
         ours = [c for c in gh.comments_of(PR) if c["login"] == "github-actions[bot]"]
-        assert len(ours) == 1 and "/approve validator 0f0f0f0f0f0f0f0f" in ours[0]["body"]
+        assert len(ours) == 1 and f"/approve validator {DIGEST[7:]}" in ours[0]["body"]
         # and a second report edits ours instead of adding another
         code, _, err = report(gh, tmp_path, decision())
         assert code == 0, err

@@ -27,7 +27,7 @@ def _approved(server: GitHubServer, tmp_path: Path) -> None:
     """Every role approved by a genuine comment naming the current digest."""
     _, first, _ = check(server, tmp_path)
     approve_all_but_validator(server, first)
-    server.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    server.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
 
 
 def _dispatch(server: GitHubServer, tmp_path: Path, sha: str) -> tuple[int, dict, str]:
@@ -78,7 +78,7 @@ def test_row1_co_author_of_a_commit_cannot_approve(gh: GitHubServer, tmp_path: P
     gh.pulls[PR].commits[-1]["message"] = (
         "Tune the cut-off\n\nCo-authored-by: Vera V <81234+vera-validator@users.noreply.github.com>"
     )
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
     code, decision, _ = check(gh, tmp_path)
     assert code == 1
     assert "not independent" in stale_reasons(decision, "vera-validator")
@@ -90,7 +90,7 @@ def test_row1_a_co_author_the_gate_cannot_link_makes_independence_unprovable(
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
     gh.pulls[PR].commits[-1]["message"] = "Apply suggestion\n\nCo-authored-by: X <x@elsewhere.test>"
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
     code, decision, _ = check(gh, tmp_path)
     assert code == 1
     assert "independence unprovable" in stale_reasons(decision, "vera-validator")
@@ -143,7 +143,7 @@ def test_row19_owner_approving_with_another_case_is_not_independent(
 ) -> None:
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
-    gh.comment(PR, "Omar-Owner", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "Omar-Owner", f"/approve validator {digest_hex()}")
     code, decision, _ = check(gh, tmp_path)
     assert code == 1
     assert "not independent" in stale_reasons(decision, "omar-owner")
@@ -155,7 +155,7 @@ def test_row19_owner_approving_with_another_case_is_not_independent(
 def test_row20_hidden_approvals_do_not_count(gh: GitHubServer, tmp_path: Path) -> None:
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
-    line = f"/approve validator {digest_hex()[:16]}"
+    line = f"/approve validator {digest_hex()}"
     gh.comment(PR, "vera-validator", f"Still reviewing.\n<!--\n{line}\n-->")
     gh.comment(PR, "vera-validator", f"<details>\n<summary>notes</summary>\n\n{line}\n\n</details>")
     gh.comment(PR, "vera-validator", f"> Can you approve?\n{line}")
@@ -172,9 +172,7 @@ def test_control_review_with_the_digest_and_a_visible_comment_still_count(
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
     gh.review(PR, "victor-validator", commit_id=FIRST, body=signed())  # old commit: stale
-    gh.comment(
-        PR, "vera-validator", f"Checked the back-test.\n\n/approve validator {digest_hex()[:16]}"
-    )
+    gh.comment(PR, "vera-validator", f"Checked the back-test.\n\n/approve validator {digest_hex()}")
     code, decision, err = check(gh, tmp_path)
     assert code == 0, err
 
@@ -213,7 +211,7 @@ def test_a_redirect_is_never_an_answer(gh: GitHubServer, tmp_path: Path) -> None
 def test_the_workflow_token_cannot_read_team_membership_and_says_what_to_grant(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
     code, decision, err = check(gh, tmp_path, token=gh.workflow_token)
     assert code == 3 and decision == {}
     assert "HTTP 403 (Resource not accessible by integration)" in err
@@ -229,7 +227,7 @@ def test_row9_a_comment_rewritten_within_its_second_does_not_count(
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
     posted = gh.comment(PR, "vera-validator", "Not yet: see my notes.")
-    gh.edit_comment(posted["id"], f"/approve validator {digest_hex()[:16]}", same_second=True)
+    gh.edit_comment(posted["id"], f"/approve validator {digest_hex()}", same_second=True)
     assert gh.comment_json(gh.pulls[PR], posted)["updated_at"] == posted["created_at"]
     code, decision, _ = check(gh, tmp_path)
     assert code == 1
@@ -239,7 +237,34 @@ def test_row9_a_comment_rewritten_within_its_second_does_not_count(
 def test_row9_an_edit_history_the_gate_cannot_read_fails_closed(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:16]}")
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
     gh.fail_raw("POST", r"^/graphql$", 200, b'{"data": {"nodes": []}}')
     err = _fault(gh, tmp_path)
     assert "edit history of the approving comments" in err
+
+
+# ---- row 18: /approve names the whole digest, and the gate prints the whole command
+
+
+def test_row18_an_approval_naming_only_a_prefix_of_the_digest_does_not_count(
+    gh: GitHubServer, tmp_path: Path
+) -> None:
+    _, first, _ = check(gh, tmp_path)
+    approve_all_but_validator(gh, first)
+    gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:12]}")
+    gh.comment(PR, "victor-validator", f"/approve validator sha256:{digest_hex()[:63]}")
+    gh.review(PR, "vera-validator", body=f"Reviewed sha256:{digest_hex()[:40]}")
+    code, decision, _ = check(gh, tmp_path)
+    assert code == 1
+    assert validator(decision)["satisfied"] is False
+
+
+def test_row18_the_report_prints_the_whole_command_to_copy(
+    gh: GitHubServer, tmp_path: Path
+) -> None:
+    from gate.decision import Decision
+    from gate.report.markdown import to_markdown
+
+    _, decision, _ = check(gh, tmp_path)
+    text = to_markdown(Decision.from_json(decision))
+    assert f"/approve validator {digest_hex()}" in text
