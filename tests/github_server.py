@@ -75,6 +75,8 @@ class Pull:
     state: str = "open"
     merged_at: str | None = None
     created_at: str = ""
+    # The head repository's full name when the pull request comes from a fork.
+    fork: str | None = None
 
 
 class GitHubServer:
@@ -375,6 +377,17 @@ class GitHubServer:
     def _repo_url(self) -> str:
         return f"{self.url}/repos/{self.owner}/{self.repo}"
 
+    def _head_repo_json(self, pull: Pull) -> dict[str, Any]:
+        """GitHub's ``head.repo``: the base repository, or the fork the head lives in."""
+        full_name = pull.fork or f"{self.owner}/{self.repo}"
+        owner, name = full_name.split("/", 1)
+        return {
+            "name": name,
+            "full_name": full_name,
+            "owner": {"login": owner},
+            "fork": pull.fork is not None,
+        }
+
     def pull_json(self, pull: Pull) -> dict[str, Any]:
         html = f"https://github.test/{self.owner}/{self.repo}/pull/{pull.number}"
         return {
@@ -389,6 +402,7 @@ class GitHubServer:
                 "ref": f"feature-{pull.number}",
                 "sha": pull.head_sha,
                 "label": f"{self.owner}:feature-{pull.number}",
+                "repo": self._head_repo_json(pull),
             },
             "base": {"ref": pull.base_ref, "sha": "0" * 40, "label": f"{self.owner}:main"},
             "issue_url": f"{self._repo_url()}/issues/{pull.number}",

@@ -147,6 +147,7 @@ def test_a_pull_request_from_a_fork_says_what_it_cannot_read_and_never_allows(
     tmp_path: Path, action_copy: Path
 ) -> None:
     with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
+        story.gh.pulls[PR].fork = FORK
         story.repo.update_pull_refs(PR, story.head(), "main")
         job = story.run("pr-gate.yml", "pull_request", fork_event(story, "fran-fork"))
         collect = job.step("Collect evidence")
@@ -165,6 +166,31 @@ def test_a_pull_request_from_a_fork_says_what_it_cannot_read_and_never_allows(
         assert "allowed" not in job.log.lower() and "Traceback" not in job.log
         assert not [r for r in story.gh.check_runs.values() if r["name"] == "mrm-gate"]
         assert story.gh.comments_of(PR) == []
+
+
+def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs_with_secrets(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    # An issue_comment run holds the repository's secrets (the membership token) whoever
+    # opened the pull request, and the workflow checks out the pull request's head and
+    # reproduces its training: a fork's code must not run there.
+    with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
+        story.gh.pulls[PR].fork = FORK
+        story.repo.update_pull_refs(PR, story.head(), "main")
+        config = story.repo.path / ".mrm-gate.yml"
+        given = approve_by_comments(story.gh, config, "0" * 64, ["validator"])
+        [comment] = [c for c in story.gh.comments_of(PR) if c["login"] in given]
+        job = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
+        collect = job.step("Collect evidence")
+        assert collect.exit_code == 3, job.log
+        assert f"pull request #{PR} comes from the fork {FORK}" in collect.log
+        assert "holds the repository's secrets" in collect.log
+        assert f"push the commits to a branch of {OWNER}/{NAME}" in collect.log
+        assert job.step("Reproduce the training").outcome == "skipped"
+        assert job.step("check").outcome == "skipped"
+        assert job.conclusion == "failure" and "Traceback" not in job.log
+        assert "allowed" not in job.log.lower()
+        assert not [r for r in story.gh.check_runs.values() if r["name"] == "mrm-gate"]
 
 
 # ---- 2. a membership token that may not read team membership

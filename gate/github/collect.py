@@ -386,7 +386,9 @@ def _find_pull_request(gh: Github, settings: GitHubSettings) -> PullRequest | No
     repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
     number = settings.pull_number
     if number is not None:
-        return call(settings, f"reading pull request #{number}", lambda: repo.get_pull(number))
+        pr = call(settings, f"reading pull request #{number}", lambda: repo.get_pull(number))
+        _refuse_fork_code_with_secrets(pr, settings)
+        return pr
     sha = event_commit(settings)
     if settings.event_name in PULL_REQUEST_EVENTS or not sha:
         return None
@@ -397,6 +399,32 @@ def _find_pull_request(gh: Github, settings: GitHubSettings) -> PullRequest | No
             if merged and pr.base.ref == default_branch:
                 return pr
     return None
+
+
+# A fork's pull_request and pull_request_review runs get a read-only token and no
+# secrets; every other run of a fork's open pull request (a comment, pull_request_target)
+# runs in the base repository with its secrets, and the workflow checks out and runs the
+# fork's training code (reproduce) in that job.
+_FORK_RUNS_WITHOUT_SECRETS = frozenset({"pull_request", "pull_request_review"})
+
+
+def _refuse_fork_code_with_secrets(pr: PullRequest, settings: GitHubSettings) -> None:
+    """Stop before the fork's code runs where the membership token is: exit 3."""
+    if settings.event_name in _FORK_RUNS_WITHOUT_SECRETS or pr.merged_at is not None:
+        return
+    with api_errors(settings, f"reading the head repository of pull request #{pr.number}"):
+        head_repo = pr.head.repo
+        name = head_repo.full_name if head_repo is not None else ""
+    if name and name.lower() == settings.repository.lower():
+        return
+    raise ReportingError(
+        f"pull request #{pr.number} comes from "
+        + (f"the fork {name}" if name else "a deleted fork")
+        + f": this {settings.event_name} run holds the repository's secrets, and the gate "
+        "would check out and run the fork's code (the training it reproduces) beside them",
+        hint=f"push the commits to a branch of {settings.repository} and open the pull "
+        "request from that branch; the gate judges no fork's code in a run with secrets",
+    )
 
 
 class GitHubCollector:
