@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gate.collect.mlflow import public_uri
 from gate.decision import Decision
 from gate.errors import EngineError, EvidenceError, GateError, Problem, UsageError
 from gate.fileio import canonical_json
+from gate.registry.client import TAG, call, make_client
 
-TAG = "mrm_gate."
 HISTORY = TAG + "history."  # registered-model tag per alias: versions promoted, in order
 
 
@@ -45,36 +44,6 @@ class Promotion:
             "version": self.version,
             "record": self.record,
         }
-
-
-def _client(uri: str) -> Any:
-    try:
-        from mlflow import MlflowClient
-    except ImportError as exc:
-        raise EngineError(
-            "the MLflow client is not installed",
-            hint="pip install 'mrm-gate[registry]' (make setup does)",
-        ) from exc
-    return MlflowClient(tracking_uri=uri, registry_uri=uri)
-
-
-def _registry_call(what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """One registry write; a refusal or a server fault is exit 3 with the server's word."""
-    from mlflow.exceptions import MlflowException
-
-    try:
-        return fn(*args, **kwargs)
-    except MlflowException as exc:
-        raise EngineError(
-            f"MLflow registry refused to {what}: {exc.error_code}: {_one_line(exc.message)}",
-            hint="promote with the gate's MLflow identity (MLFLOW_TRACKING_USERNAME / "
-            "MLFLOW_TRACKING_PASSWORD); it alone may change the governed model",
-        ) from exc
-
-
-def _one_line(message: str) -> str:
-    """The server's message on one line (MLflow nests the HTTP status in later lines)."""
-    return public_uri(" ".join(message.split()))[:400]
 
 
 def decision_id(decision: Decision) -> str:
@@ -163,10 +132,8 @@ def promote(
         raise GateError("promote called with a denied decision")
     model = governed_model(bundle)
     record = compliance_record(bundle, decision, attestation=attestation, now=now)
-    client = _client(uri)
-    found = _registry_call(
-        "search registered models", client.search_registered_models, f"name = '{model}'"
-    )
+    client = make_client(uri)
+    found = call("search registered models", client.search_registered_models, f"name = '{model}'")
     if not found:
         # Never created here: whoever creates a registered model may manage it, so the
         # governed model must already exist, created by the gate's identity at set-up.
@@ -175,7 +142,7 @@ def promote(
             hint="the platform team creates it once with the gate's MLflow identity "
             "(docs/registry.md), so that only the gate may change it",
         )
-    copied = _registry_call(
+    copied = call(
         f"register the candidate in {model}",
         client.copy_model_version,
         record[TAG + "candidate"],
@@ -183,7 +150,7 @@ def promote(
     )
     version = str(copied.version)
     for key, value in sorted(record.items()):
-        _registry_call(
+        call(
             f"tag {model} version {version}",
             client.set_model_version_tag,
             model,
@@ -193,10 +160,8 @@ def promote(
         )
     alias = decision.stage
     history = _history(client, model, alias)
-    _registry_call(
-        f"set the alias {alias}", client.set_registered_model_alias, model, alias, version
-    )
-    _registry_call(
+    call(f"set the alias {alias}", client.set_registered_model_alias, model, alias, version)
+    call(
         "record the alias history",
         client.set_registered_model_tag,
         model,
@@ -207,7 +172,7 @@ def promote(
 
 
 def _history(client: Any, model: str, alias: str) -> list[str]:
-    rm = _registry_call(f"read {model}", client.get_registered_model, model)
+    rm = call(f"read {model}", client.get_registered_model, model)
     raw = rm.tags.get(HISTORY + alias, "[]")
     try:
         history = json.loads(raw)
@@ -219,25 +184,23 @@ def _history(client: Any, model: str, alias: str) -> list[str]:
 def demote(uri: str, model: str, alias: str, *, reason: str, now: str) -> Promotion:
     """Move ``alias`` back to the version promoted before the current one (or remove it),
     and tag the demoted version with when and why."""
-    client = _client(uri)
+    client = make_client(uri)
     history = _history(client, model, alias)
-    rm = _registry_call(f"read {model}", client.get_registered_model, model)
+    rm = call(f"read {model}", client.get_registered_model, model)
     current = dict(rm.aliases).get(alias) if isinstance(rm.aliases, dict) else None
     if current is None:
         raise UsageError(f"{model} has no alias {alias!r}: nothing to demote")
     current = str(current)
     earlier = [v for v in history if v != current]
     for key, value in ((TAG + "demoted_at", now), (TAG + "demoted_reason", reason)):
-        _registry_call(
-            "tag the demoted version", client.set_model_version_tag, model, current, key, value
-        )
+        call("tag the demoted version", client.set_model_version_tag, model, current, key, value)
     if earlier:
         back = earlier[-1]
-        _registry_call(f"move {alias} back", client.set_registered_model_alias, model, alias, back)
+        call(f"move {alias} back", client.set_registered_model_alias, model, alias, back)
     else:
         back = None
-        _registry_call(f"remove {alias}", client.delete_registered_model_alias, model, alias)
-    _registry_call(
+        call(f"remove {alias}", client.delete_registered_model_alias, model, alias)
+    call(
         "record the alias history",
         client.set_registered_model_tag,
         model,

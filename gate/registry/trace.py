@@ -16,7 +16,7 @@ from typing import Any
 
 from gate.errors import EngineError, EvidenceError, Problem
 from gate.registry import decision_log
-from gate.registry.promote import TAG, _client, _registry_call
+from gate.registry.client import TAG, call, make_client
 
 
 def _record(tags: dict[str, str]) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def _record(tags: dict[str, str]) -> dict[str, Any]:
 
 
 def _run(client: Any, run_id: str) -> dict[str, Any]:
-    run = _registry_call(f"read run {run_id}", client.get_run, run_id)
+    run = call(f"read run {run_id}", client.get_run, run_id)
     inputs = run.inputs.dataset_inputs if run.inputs else []
     return {
         "run_id": run_id,
@@ -63,8 +63,8 @@ def trace(uri: str, log: Path, decision_id: str) -> dict[str, Any]:
     """The trace record of one production decision."""
     decision = decision_log.find(log, decision_id)
     model, version = decision["model_name"], decision["model_version"]
-    client = _client(uri)
-    mv = _registry_call(f"read {model} version {version}", client.get_model_version, model, version)
+    client = make_client(uri)
+    mv = call(f"read {model} version {version}", client.get_model_version, model, version)
     record = _record(dict(mv.tags))
     if "decision_id" not in record:
         raise EvidenceError(
