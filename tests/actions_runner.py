@@ -7,14 +7,18 @@ at workflow, job and step level, ``working-directory``, ``shell``, the ``${{ }}`
 expressions (tests/actions_expr.py), the GITHUB_OUTPUT / GITHUB_ENV / GITHUB_PATH /
 GITHUB_STEP_SUMMARY files, exit codes, composite actions (``uses: ./`` and actions mapped to
 a local directory) and local equivalents of actions/checkout (a clone of the local repository
-at the event's ref), actions/setup-python (the tests' interpreter) and actions/cache (a
-directory). The environment of a run is GitHub's for the event (see
+at the event's ref), actions/setup-python (the tests' interpreter), actions/cache (a
+directory) and actions/upload-artifact / download-artifact (a directory per run). Jobs run
+in the order their ``needs:`` give, each on a fresh machine (its own workspace and
+RUNNER_TEMP): only job ``outputs:`` (the ``needs`` context) and artifacts pass between
+them. A job's token follows its ``permissions:``: none granting write gives the read-only
+token. The environment of a run is GitHub's for the event (see
 ../shared/github-samples/events/README.md). Anything else it refuses with
 UnsupportedWorkflow: a test fails rather than running a workflow unlike GitHub would.
 
 Known differences, none of which the gate depends on: jobs run one after another on this
-machine (``runs-on``, ``concurrency``, ``environment`` and ``permissions`` are recorded, not
-enforced: the test gives each run the token GitHub would); ``fetch-depth`` is ignored (the
+machine (``runs-on``, ``concurrency`` and ``environment`` are recorded, not enforced; the
+test gives each run the tokens GitHub would); ``fetch-depth`` is ignored (the
 clone always has full history); post steps of actions/cache run at the end of the job.
 """
 
@@ -77,6 +81,8 @@ JOB_KEYS = {
     "steps",
     "timeout-minutes",
     "defaults",
+    "needs",
+    "outputs",
 }
 STEP_KEYS = {
     "id",
@@ -150,6 +156,8 @@ class JobRun:
     conclusion: str = "skipped"
     steps: list[StepRun] = field(default_factory=list)
     summary: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)  # the job's `outputs:`
+    token: str = ""  # the GITHUB_TOKEN the job was given (see Runner.credentials)
 
     def step(self, key: str) -> StepRun:
         """A step by id or name, looking inside composite actions too."""
@@ -285,6 +293,8 @@ class Scope:
             "job": {"status": "failure" if self.is_failed() else "success"},
             "vars": {},
         }
+        if self.job.needs is not None:
+            contexts["needs"] = self.job.needs
         if self.inputs is not None:
             contexts["inputs"] = self.inputs
         return Evaluator(contexts, self.status)
@@ -301,6 +311,8 @@ class _Job:
         payload: Mapping[str, Any],
         workspace: Path,
         job_id: str,
+        credentials: tuple[str, dict[str, str]],
+        needs: dict[str, Any] | None,
     ) -> None:
         self.runner = runner
         self.run_env = run_env
@@ -312,7 +324,10 @@ class _Job:
         self.summary: list[str] = []
         self.post: list[tuple[str, Any]] = []
         self.counter = 0
-        self.token, self.secrets = runner.credentials(run_env["GITHUB_EVENT_NAME"], payload)
+        self.token, self.secrets = credentials
+        self.needs = needs  # the `needs` context: each needed job's result and outputs
+        # actions/upload-artifact's storage: one directory per run, shared by its jobs.
+        self.artifacts = runner.home / f"run-{runner.runs}" / "artifacts"
 
     def github_context(self, action_path: Path | None) -> dict[str, Any]:
         env = self.run_env
@@ -373,6 +388,7 @@ class Runner:
         actions: Mapping[str, Path] | None = None,
         machine_env: Mapping[str, str] | None = None,
         fork_token: str = "",
+        read_token: str = "",
     ) -> None:
         self.repo = repo
         self.home = home
@@ -380,6 +396,7 @@ class Runner:
         self.token = token
         self.secrets = {"GITHUB_TOKEN": token, **(secrets or {})}
         self.fork_token = fork_token
+        self.read_token = read_token
         self.actions = dict(actions or {})
         base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
         base.update(machine_env or {})
@@ -397,15 +414,25 @@ class Runner:
         for index, path in enumerate(paths):
             shutil.copytree(path, slot / str(index), symlinks=True)
 
-    def credentials(self, event: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
-        """The token and secrets of a run. A pull request from a fork gets GitHub's
-        read-only token for forks and no secret but that token (PERMISSIONS.md, 5)."""
+    def credentials(
+        self, event: str, payload: Mapping[str, Any], permissions: Any
+    ) -> tuple[str, dict[str, str]]:
+        """The token and secrets of a job. A pull request from a fork gets GitHub's
+        read-only token for forks and no secret but that token (PERMISSIONS.md, 5); a job
+        whose ``permissions`` grant no write gets a read-only GITHUB_TOKEN (``read_token``)
+        and keeps the repository's secrets."""
         pull = payload.get("pull_request") or {}
         head_repo = ((pull.get("head") or {}).get("repo") or {}).get("full_name")
         if event in PR_EVENTS and head_repo not in (None, self.repo.full_name):
             if not self.fork_token:
                 raise UnsupportedWorkflow("a fork's pull request run needs Runner(fork_token=)")
             return self.fork_token, {"GITHUB_TOKEN": self.fork_token}
+        if not grants_write(permissions):
+            if not self.read_token:
+                raise UnsupportedWorkflow(
+                    "a job without write permissions needs Runner(read_token=)"
+                )
+            return self.read_token, {**self.secrets, "GITHUB_TOKEN": self.read_token}
         return self.token, self.secrets
 
     # -- a run -----------------------------------------------------------------------------
@@ -426,10 +453,9 @@ class Runner:
         run_env = self._run_env(doc, workflow, event, payload, sha, ref, actor)
         if doc.get("defaults"):
             raise UnsupportedWorkflow(f"{workflow}: defaults: is not implemented")
-        jobs = {
-            job_id: self._job(job_id, spec, doc, run_env, payload)
-            for job_id, spec in doc["jobs"].items()
-        }
+        jobs: dict[str, JobRun] = {}
+        for job_id in job_order(doc["jobs"]):
+            jobs[job_id] = self._job(job_id, doc["jobs"][job_id], doc, run_env, payload, jobs)
         return WorkflowRun(doc.get("name", workflow), run_env, jobs)
 
     def _run_env(
@@ -474,7 +500,7 @@ class Runner:
             "GITHUB_SERVER_URL": "https://github.com",
             "GITHUB_API_URL": self.api_url,
             "GITHUB_GRAPHQL_URL": f"{self.api_url}/graphql",
-            "GITHUB_WORKSPACE": str(run_dir / "workspace"),
+            "GITHUB_WORKSPACE": str(run_dir / "workspace"),  # each job gets its own below
             "RUNNER_TEMP": str(run_dir / "temp"),
             "RUNNER_TOOL_CACHE": str(self.tool_cache),
             "RUNNER_OS": "Linux",
@@ -488,16 +514,33 @@ class Runner:
         doc: dict[str, Any],
         run_env: dict[str, str],
         payload: Mapping[str, Any],
+        done: Mapping[str, JobRun],
     ) -> JobRun:
+        """One job on a fresh machine: its own workspace and RUNNER_TEMP, so files, GITHUB_ENV
+        and GITHUB_PATH never pass from one job to another (only outputs and artifacts do)."""
         _refuse_unknown(spec, JOB_KEYS, f"jobs.{job_id}")
         if spec.get("defaults"):
             raise UnsupportedWorkflow(f"jobs.{job_id}: defaults: is not implemented")
-        workspace = Path(run_env["GITHUB_WORKSPACE"])
-        workspace.mkdir(exist_ok=True)
-        job = _Job(self, {**run_env, "GITHUB_JOB": job_id}, {}, payload, workspace, job_id)
+        machine = Path(run_env["RUNNER_TEMP"]).parent / "jobs" / job_id
+        (machine / "temp").mkdir(parents=True)
+        workspace = machine / "workspace"
+        workspace.mkdir()
+        job_env = {
+            **run_env,
+            "GITHUB_JOB": job_id,
+            "GITHUB_WORKSPACE": str(workspace),
+            "RUNNER_TEMP": str(machine / "temp"),
+        }
+        permissions = spec.get("permissions", doc.get("permissions", "write-all"))
+        credentials = self.credentials(run_env["GITHUB_EVENT_NAME"], payload, permissions)
+        needed = needs_of(job_id, spec)
+        needs = {n: {"result": done[n].conclusion, "outputs": done[n].outputs} for n in needed}
+        job = _Job(
+            self, job_env, {}, payload, workspace, job_id, credentials, needs if needed else None
+        )
         scope = Scope(job)
-        result = JobRun(spec.get("name", job_id))
-        if "if" in spec and not self._condition(spec["if"], scope, {}):
+        result = JobRun(spec.get("name", job_id), token=job.token)
+        if not self._job_condition(spec, scope, [n["result"] for n in needs.values()]):
             return result
         for level in (doc.get("env") or {}, spec.get("env") or {}):
             job.env.update(interpolate_value(level, scope.evaluator(job.env)))
@@ -508,7 +551,26 @@ class Runner:
                 post()
         result.conclusion = "failure" if scope.failed else "success"
         result.summary = "".join(job.summary)
+        final = scope.evaluator(job.env)
+        result.outputs = {
+            str(k): interpolate(str(v), final) for k, v in (spec.get("outputs") or {}).items()
+        }
         return result
+
+    def _job_condition(self, spec: dict[str, Any], scope: Scope, needed: list[str]) -> bool:
+        """A job's ``if:``. Its status functions look at the jobs it needs: success() when
+        each of them succeeded (a skipped one skips it too), failure() when one failed."""
+        text = strip_template(str(spec.get("if", "success()")))
+        if not uses_status_function(text):
+            text = f"success() && ({text})"
+        status = {
+            "success": all(r == "success" for r in needed),
+            "failure": any(r == "failure" for r in needed),
+            "always": True,
+            "cancelled": False,
+        }
+        contexts = scope.evaluator(scope.job.env).contexts
+        return truthy(Evaluator(contexts, status.__getitem__).evaluate(text))
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -634,6 +696,8 @@ class Runner:
             "actions/checkout": self._checkout,
             "actions/setup-python": self._setup_python,
             "actions/cache": self._cache,
+            "actions/upload-artifact": self._upload_artifact,
+            "actions/download-artifact": self._download_artifact,
         }
         if name in builtin and uses not in self.actions:
             builtin[name](scope, inputs, record)
@@ -642,6 +706,8 @@ class Runner:
             directory = scope.job.workspace / uses
         elif uses in self.actions:
             directory = self.actions[uses]
+        elif _action_repo(uses) in self.actions:  # owner/name/path@ref: an action in a folder
+            directory = self.actions[_action_repo(uses)].joinpath(*name.split("/")[2:])
         else:
             raise UnsupportedWorkflow(f"uses: {uses} has no local equivalent in the test runner")
         self._composite(directory, scope, inputs, step_env, record)
@@ -792,6 +858,116 @@ class Runner:
         record.outputs["cache-hit"] = "true" if hit else "false"
         record.outcome = "success"
         record.log = f"cache {'hit' if hit else 'miss'} for {key}"
+
+    def _upload_artifact(self, scope: Scope, inputs: dict[str, str], record: StepRun) -> None:
+        allowed = {"name", "path", "if-no-files-found", "retention-days", "include-hidden-files"}
+        _refuse_unknown(inputs, allowed, "actions/upload-artifact with")
+        job = scope.job
+        lines = [line.strip() for line in inputs["path"].splitlines() if line.strip()]
+        if any(ch in line for line in lines for ch in "*?[!"):
+            raise UnsupportedWorkflow("actions/upload-artifact: wildcards are not implemented")
+        name = inputs.get("name") or "artifact"
+        store = job.artifacts / name
+        record.outcome = "failure"
+        if store.exists():  # v4: an artifact's name is unique in a run
+            record.log = f"an artifact named {name!r} was already uploaded in this run"
+            return
+        existing = [job.workspace / line for line in lines if (job.workspace / line).exists()]
+        hidden = inputs.get("include-hidden-files", "false") == "true"
+        root, files = _artifact_files(existing, hidden) if existing else (job.workspace, [])
+        if not files:
+            mode = inputs.get("if-no-files-found", "warn")
+            record.log = f"no files were found with the provided path: {inputs['path']}"
+            record.outcome = "failure" if mode == "error" else "success"
+            return
+        for path in files:
+            target = store / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        record.outputs["artifact-id"] = str(len(list(job.artifacts.iterdir())))
+        record.outcome = "success"
+        record.log = f"uploaded {len(files)} file(s) as artifact {name!r}"
+
+    def _download_artifact(self, scope: Scope, inputs: dict[str, str], record: StepRun) -> None:
+        _refuse_unknown(inputs, {"name", "path"}, "actions/download-artifact with")
+        if not inputs.get("name"):
+            raise UnsupportedWorkflow("actions/download-artifact without name: not implemented")
+        job = scope.job
+        store = job.artifacts / inputs["name"]
+        dest = job.workspace / inputs.get("path", "")
+        if not store.is_dir():
+            record.outcome = "failure"
+            record.log = (
+                f"Unable to download artifact(s): Artifact not found for name: {inputs['name']}"
+            )
+            return
+        shutil.copytree(store, dest, dirs_exist_ok=True)
+        record.outputs["download-path"] = str(dest)
+        record.outcome = "success"
+        record.log = f"downloaded artifact {inputs['name']!r} into {dest}"
+
+
+def _action_repo(uses: str) -> str:
+    """``owner/name@ref`` of ``owner/name/path@ref``: the repository holding the action."""
+    name, _, ref = uses.partition("@")
+    return "/".join(name.split("/")[:2]) + "@" + ref
+
+
+def grants_write(permissions: Any) -> bool:
+    """Whether a ``permissions:`` value lets the GITHUB_TOKEN write anything."""
+    if isinstance(permissions, str):
+        if permissions not in ("read-all", "write-all"):
+            raise UnsupportedWorkflow(f"permissions: {permissions!r} is not implemented")
+        return permissions == "write-all"
+    if not isinstance(permissions, dict):
+        raise UnsupportedWorkflow(f"permissions: {permissions!r} is not implemented")
+    return any(level == "write" for level in permissions.values())
+
+
+def needs_of(job_id: str, spec: dict[str, Any]) -> list[str]:
+    needs = spec.get("needs", [])
+    return [needs] if isinstance(needs, str) else [str(n) for n in needs]
+
+
+def job_order(jobs: dict[str, Any]) -> list[str]:
+    """The jobs in an order where each comes after those it ``needs`` (GitHub runs
+    independent jobs in parallel; here they run one after another). A ``needs`` naming an
+    unknown job, or a cycle, is refused as GitHub refuses the workflow."""
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(job_id: str) -> None:
+        if job_id in order:
+            return
+        if job_id in visiting:
+            raise UnsupportedWorkflow(f"jobs.{job_id}: needs: forms a cycle")
+        visiting.add(job_id)
+        for needed in needs_of(job_id, jobs[job_id]):
+            if needed not in jobs:
+                raise UnsupportedWorkflow(f"jobs.{job_id}: needs unknown job {needed!r}")
+            visit(needed)
+        order.append(job_id)
+
+    for job_id in jobs:
+        visit(job_id)
+    return order
+
+
+def _artifact_files(paths: list[Path], hidden: bool) -> tuple[Path, list[Path]]:
+    """What actions/upload-artifact v4 uploads for ``paths``: the files (a directory's
+    files, hidden ones only when asked) and the root they are stored relative to (a single
+    file's folder, a single directory itself, else the paths' least common ancestor)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            files.append(path)
+            continue
+        for inner in sorted(path.rglob("*")):
+            parts = inner.relative_to(path).parts
+            if inner.is_file() and (hidden or not any(p.startswith(".") for p in parts)):
+                files.append(inner)
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    return Path(os.path.commonpath(folders)), files
 
 
 def _resolve_checkout_ref(dest: Path, ref: str) -> str:

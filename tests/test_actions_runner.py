@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from actions_expr import Evaluator, UnsupportedExpression
-from actions_runner import GitHubRepo, Runner
+from actions_runner import GitHubRepo, Runner, UnsupportedWorkflow, job_order
 
 HERE = Path(__file__).resolve().parent / "workflows"
 CHECKOUT_SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
@@ -207,3 +207,49 @@ def test_steps_run_at_the_runner_clock(runner: Runner) -> None:
     run = runner.run(".github/workflows/clock.yml", "workflow_dispatch", dispatch)
     assert run is not None
     assert run.job().step("date").outputs == {"today": "2031-02-03T04"}
+
+
+def test_jobs_run_in_needs_order_each_on_its_own_machine(repo: GitHubRepo, tmp_path: Path) -> None:
+    runner = Runner(
+        repo,
+        tmp_path / "runner",
+        api_url="http://127.0.0.1:1",
+        token="ghs_write",
+        read_token="ghs_read",
+    )
+    dispatch = {"ref": "refs/heads/main", "sender": {"login": "kim"}}
+    run = runner.run(".github/workflows/jobs.yml", "workflow_dispatch", dispatch)
+    assert run is not None
+    assert list(run.jobs) == ["build", "decide", "broken", "after-failure", "report-failure"]
+    build, decide = run.job("build"), run.job("decide")
+    # A job granting no write gets the read-only token; the workflow's checks: write, the other.
+    assert (build.token, decide.token) == ("ghs_read", "ghs_write")
+    assert build.outputs == {"word": "built-with-ghs_read"}
+    seen = decide.step("seen").outputs
+    assert (seen["word"], seen["result"]) == ("built-with-ghs_read", "success")
+    # Nothing of build's machine reached decide's: no files, no PATH entry, no env.
+    assert (seen["path"], seen["env"]) == ("none", "unset")
+    assert seen["left"] == ""
+    assert decide.step("token").outputs == {"token": "ghs_write"}
+    # The artifact: the directory's contents at its root, hidden files left out.
+    assert decide.step("got").outputs == {"files": "./one.txt ./sub/two.txt "}
+    assert build.step("again").outcome == "failure"  # names are unique in a run
+    assert "already uploaded" in build.step("again").log
+    assert decide.step("missing").outcome == "failure"
+    assert "Artifact not found for name: never-uploaded" in decide.step("missing").log
+    # A failed job skips the jobs that need it, unless their if: asks for failure().
+    assert run.job("broken").conclusion == "failure"
+    assert run.job("after-failure").conclusion == "skipped"
+    assert run.job("report-failure").step("saw").outputs == {"broken": "failure"}
+
+
+@pytest.mark.parametrize(
+    ("jobs", "refusal"),
+    [
+        ({"a": {"needs": "b"}, "b": {"needs": ["a"]}}, "needs: forms a cycle"),
+        ({"a": {"needs": ["nobody"]}}, "needs unknown job 'nobody'"),
+    ],
+)
+def test_needs_github_would_refuse_are_refused(jobs: dict[str, Any], refusal: str) -> None:
+    with pytest.raises(UnsupportedWorkflow, match=refusal):
+        job_order(jobs)
