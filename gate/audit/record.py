@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gate import __version__
+from gate.app import Collector, evaluate
 from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
 from gate.evidence import bundle_digest, schema_problems
@@ -348,18 +349,18 @@ def evaluate_with_input(
     *,
     now: str,
     repository: str = "",
+    collector: Collector | None = None,
     pull_request: dict[str, Any] | None = None,
     approvals: list[dict[str, Any]] | None = None,
 ) -> tuple[Decision, CanonicalInput]:
     """Like ``mrm-gate check``, but also hand back the exact policy input evaluated."""
-    from gate.app import evaluate
-
     done = evaluate(
         bundle_path,
         stage,
         engine,
         now=now,
         repository=repository,
+        collector=collector,
         pull_request=pull_request,
         approvals=approvals,
     )

@@ -1,12 +1,13 @@
-"""Replaying a recorded decision: the recorded input, evaluated again by the real OPA."""
+"""Replaying a recorded decision: the recorded input, evaluated again by the real OPA
+through :func:`gate.app.decide`, as check evaluates it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from gate.app import decide
 from gate.audit.record import CanonicalInput, differences, record_problems
-from gate.decision import decision_from_policy
 from gate.engine.interface import PolicyEngine
 from gate.errors import UsageError
 
@@ -55,13 +56,9 @@ def replay(
             hint="run `mrm-gate ledger verify` on the ledger it came from",
         )
     recorded = record["decision"]
-    result = engine.evaluate(policy_input.value)
-    decision = decision_from_policy(
-        result,
-        stage=record["stage"],
-        bundle_digest=record["bundle_digest"],
-        decided_at=policy_input.value["context"]["now"],
-    )
+    # The record is sound, so its stage and bundle digest are its input's: the input alone
+    # is evaluated, through the pipeline check and record use.
+    decision = decide(engine, policy_input.value)
     replayed = decision.to_dict()
     return Replay(
         recorded_revision=record["policy"]["revision"],

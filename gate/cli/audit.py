@@ -163,8 +163,6 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
     )
     from gate.audit.replay import replay as run_replay
     from gate.cli.root import Collector, _engine, _policy_source
-    from gate.engine.local import LocalOpaEngine
-    from gate.engine.toolchain import find_opa
     from gate.errors import EngineError, UsageError
     from gate.evidence import bundle_digest, load_bundle
     from gate.fileio import write_atomic
@@ -271,22 +269,18 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
                 )
         else:
             assert stage is not None
-            pull_request: dict[str, Any] | None = None
-            approvals: list[dict[str, Any]] = []
+            collector: Collector | None = None
             if use_github:
                 from gate.github.collect import collector_from_env
 
-                collector: Collector = collector_from_env(config_path)
-                head = collector.head_commit()
-                pull_request, approvals = collector(bundle_digest(load_bundle(bundle_path), head))
+                collector = collector_from_env(config_path)
             decision, policy_input = evaluate_with_input(
                 bundle_path,
                 stage,
                 engine,
                 now=evaluated_at,
                 repository=repository,
-                pull_request=pull_request,
-                approvals=approvals,
+                collector=collector,
             )
         info = policy_info(source, decision.policy_revision)
         try:
@@ -470,7 +464,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             rec, policy_input = found.record, book.input_of(found)
             where = f"{ledger_path} record {index}"
         source = _policy_source(policy, data_files)
-        engine = LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
+        engine = _engine(None, opa_bin, source, timeout)
         result = run_replay(rec, policy_input, engine, source.revision())
         click.echo(f"replaying {where}: {rec['model']['id']} {rec['model']['version']}")
         click.echo(f"  stage {rec['stage']}, recorded as {verdict(rec['allow'])}")
