@@ -493,6 +493,7 @@ def collect(options: CollectOptions) -> CollectResult:
         pull_head = facts.pull_head
     if out.has("artifact", "digest"):
         out.put(("artifact", "commit_sha"), git.commit, collected_origin)
+    conflicts = len(out.problems)
     if config.mlflow_registry:
         run.guard(
             config.mlflow_registry, partial(run.mlflow_registry, config.mlflow_registry, git.commit)
@@ -510,14 +511,32 @@ def collect(options: CollectOptions) -> CollectResult:
     }
     out.origins["$.provenance"] = _Origin("(collected: provenance)", "$")
     if out.problems:
-        raise EvidenceError(
-            f"declared values contradict collected facts ({len(out.problems)} problem(s))",
-            out.problems,
-            hint="remove the declared values; the gate collects them itself",
-        )
+        raise _facts_error(out.problems, conflicts, config.mlflow_registry)
     _check_schema(out, config_label)
     bundle = out.doc
     return CollectResult(bundle, bundle_digest(bundle, pull_head), serialise(bundle))
+
+
+def _facts_error(problems: list[Problem], conflicts: int, registry: str | None) -> EvidenceError:
+    """The first ``conflicts`` problems are declared values that contradict collected facts;
+    the rest are the MLflow registry's, whose own fixes say what to do (retrain, log again,
+    point at the right server), not "remove the declared values"."""
+    what = []
+    if conflicts:
+        what.append(f"declared values contradict collected facts ({conflicts} problem(s))")
+    if len(problems) > conflicts:
+        what.append(
+            f"the MLflow registry does not back the evidence ({len(problems) - conflicts} "
+            f"problem(s), from {registry})"
+        )
+    hint = (
+        "remove the declared values; the gate collects them itself"
+        if conflicts
+        else "follow the fix named for each problem above; no bundle was written"
+    )
+    if conflicts and len(problems) > conflicts:
+        hint += "; for the registry's problems, follow the fix named for each"
+    return EvidenceError("; ".join(what), problems, hint=hint)
 
 
 def _check_schema(out: _Assembler, config_label: str) -> None:

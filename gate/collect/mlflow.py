@@ -230,7 +230,8 @@ def read_logged(uri: str, ref: RegistryRef, *, label: str) -> LoggedModel:
                         label,
                         "$",
                         f"not on the server {shown}: {what}",
-                        "re-run the pipeline against this tracking server",
+                        "point MLFLOW_TRACKING_URI at the server the pipeline logged to, or "
+                        "train again with --mlflow-uri this server and commit its mlflow.json",
                     )
                 ],
             ) from exc

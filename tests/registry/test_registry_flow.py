@@ -225,6 +225,25 @@ def test_credentials_in_the_tracking_uri_are_never_recorded_or_printed(
     assert GATE[1] not in res.output
 
 
+def test_a_model_version_the_server_lacks_says_what_to_do(flow: Flow, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    git(tmp_path, "clone", "-q", "--branch", BRANCH, str(flow.repo), str(repo))
+    ref = json.loads((repo / REF).read_text())
+    (repo / REF).write_text(json.dumps({**ref, "version": "41"}) + "\n")
+    git(repo, "commit", "-qam", "a version that was never registered")
+    res = _collect(repo, tmp_path / "bundle.json", flow.env)
+    assert res.exit_code == 2, res.output
+    assert (
+        f"the MLflow registry does not back the evidence (1 problem(s), from {REF})" in res.stderr
+    )
+    assert f"{REF}: $: not on the server {flow.mlflow.uri}: " in res.stderr
+    assert f"name={CANDIDATES}, version=41" in res.stderr
+    assert "point MLFLOW_TRACKING_URI at the server the pipeline logged to" in res.stderr
+    assert "declared values" not in res.stderr
+    assert "what to do: follow the fix named for each problem above" in res.stderr
+    assert not (tmp_path / "bundle.json").exists()
+
+
 def _promote(flow: Flow, bundle: Path, env: dict[str, str], *extra: str) -> Result:
     return _invoke(
         ["promote", "--bundle", str(bundle), "--stage", "production", "--now", NOW, *extra],
@@ -268,7 +287,6 @@ def test_promotion_only_after_approvals_and_only_by_the_gate(flow: Flow, tmp_pat
     assert "MLflow registry refused to register the candidate" in res.stderr
     assert "403" in res.stderr and "Permission denied" in res.stderr
     assert DEVELOPER[1] not in res.output
-
     res = _promote(flow, reproduced, flow.env, *github)
     assert res.exit_code == 0, res.output
     assert f"promoted {MODEL} version 1 to @production" in res.stderr
