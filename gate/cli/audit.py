@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from gate.cli.options import (
 )
 from gate.clock import now_option, resolve_now
 from gate.errors import EXIT_DENIED
+
+if TYPE_CHECKING:
+    from gate.decision import Decision
 
 DEFAULT_LEDGER = Path(".mrm-gate") / "ledger.jsonl"
 
@@ -88,17 +91,17 @@ def _load_json(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _decision_doc(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A decision from `check --format json`, or the decision inside a decision record."""
+def _decision_doc(path: Path) -> tuple[Decision, list[dict[str, Any]]]:
+    """A decision from `check --format json`, or the decision inside a decision record,
+    read by the one strict reader; the record's approval evidence beside it."""
     from gate.audit.record import API_VERSION
     from gate.decision import Decision
 
     doc = _load_json(path)
     if doc.get("apiVersion") == API_VERSION and isinstance(doc.get("decision"), dict):
-        Decision.from_json(doc["decision"], f"{path} (its decision)")
-        return doc["decision"], list(doc.get("approvals") or [])
-    Decision.from_json(doc, str(path))
-    return doc, []
+        decision = Decision.from_json(doc["decision"], f"{path} (its decision)")
+        return decision, list(doc.get("approvals") or [])
+    return Decision.from_json(doc, str(path)), []
 
 
 def _attestable(rec: dict[str, Any], policy_input: Any) -> None:
@@ -254,11 +257,11 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
             if use_github:
                 raise UsageError("--github evaluates anew: use it with --stage, not --decision")
             given, _ = _decision_doc(decision_path)
-            stage = str(given["stage"])
+            stage = given.stage
             decision, policy_input = evaluate_with_input(
-                bundle_path, stage, engine, now=str(given["decided_at"]), repository=repository
+                bundle_path, stage, engine, now=given.decided_at, repository=repository
             )
-            changed = differences(given, decision.to_dict())
+            changed = differences(given.to_dict(), decision.to_dict())
             if changed:
                 raise UsageError(
                     f"{decision_path} cannot be reproduced from {bundle_path} with the policies "

@@ -200,7 +200,7 @@ def monitor(
         from gate.audit.docs_pack import monitoring_report
 
         monitoring_report.write(history_path, report_html, new_bundle, result.latest,
-                                decision.to_dict(), verdict)  # fmt: skip
+                                decision, verdict)  # fmt: skip
 
     summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
     if fmt == "summary":

@@ -24,6 +24,7 @@ from gate.audit import docs_pack
 from gate.audit.docs_pack import monitoring_report
 from gate.audit.ledger import Ledger
 from gate.audit.record import standalone
+from gate.decision import Decision
 from gate.engine.toolchain import OpaBinary
 from gate.errors import UsageError
 from gate.evidence import bundle_digest
@@ -97,7 +98,10 @@ def _body_text(parsed: Sections, section: str) -> str:
 def _pack(name: str, record: dict[str, Any]) -> docs_pack.Pack:
     bundle = load_asset("bundles", name)
     return docs_pack.build_pack(
-        bundle, record["decision"], bundle_digest(bundle), approval_evidence=record["approvals"]
+        bundle,
+        Decision.from_json(record["decision"]),
+        bundle_digest(bundle),
+        approval_evidence=record["approvals"],
     )
 
 
@@ -160,7 +164,7 @@ def test_missing_values_are_shown_as_missing(records: dict[str, dict[str, Any]])
     del bundle["eu_ai_act"]["conformity"]
     decision = copy.deepcopy(records["credit-complete.json"]["decision"])
     decision["bundle_digest"] = bundle_digest(bundle)
-    pack = docs_pack.build_pack(bundle, decision, decision["bundle_digest"])
+    pack = docs_pack.build_pack(bundle, Decision.from_json(decision), decision["bundle_digest"])
     html = docs_pack.to_html(pack)
     parsed = _parse(html)
     assert parsed.empty_cells == 0
@@ -178,7 +182,9 @@ def test_pack_refuses_a_decision_about_another_bundle(
     bundle = load_asset("bundles", "clinical-complete.json")
     with pytest.raises(UsageError, match="not this bundle"):
         docs_pack.build_pack(
-            bundle, records["credit-complete.json"]["decision"], bundle_digest(bundle)
+            bundle,
+            Decision.from_json(records["credit-complete.json"]["decision"]),
+            bundle_digest(bundle),
         )
 
 
@@ -317,7 +323,9 @@ def test_intervals_are_computed_from_the_validation_sample(
 ) -> None:
     bundle = _with_sample()
     sample = bundle["validation"]["score_sample"]
-    pack = docs_pack.build_pack(bundle, _decision_for(bundle, records), bundle_digest(bundle))
+    pack = docs_pack.build_pack(
+        bundle, Decision.from_json(_decision_for(bundle, records)), bundle_digest(bundle)
+    )
     html = docs_pack.to_html(pack)
     # The AUC of the sample by an independent implementation (scikit-learn).
     auc = roc_auc_score(sample["labels"], sample["scores"])
@@ -342,7 +350,9 @@ def test_intervals_are_computed_from_the_validation_sample(
 
 def test_pack_draws_the_validators_charts(records: dict[str, dict[str, Any]]) -> None:
     bundle = _with_sample()
-    pack = docs_pack.build_pack(bundle, _decision_for(bundle, records), bundle_digest(bundle))
+    pack = docs_pack.build_pack(
+        bundle, Decision.from_json(_decision_for(bundle, records)), bundle_digest(bundle)
+    )
     html = docs_pack.to_html(pack)
     figures = re.findall(r"<figure>(.*?)</figure>", html, flags=re.S)
     captions = [re.search(r"<figcaption>(.*?)</figcaption>", f).group(1) for f in figures]  # type: ignore[union-attr]
@@ -416,7 +426,9 @@ def test_approvals_dated_before_the_commit_are_flagged(
 def test_hyperparameter_grids_are_readable(records: dict[str, dict[str, Any]]) -> None:
     bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
     bundle["model_design"]["hyperparameters"] = {"lda_grid_C": [0.5, 0.1, 0.05], "penalty": "l2"}
-    pack = docs_pack.build_pack(bundle, _decision_for(bundle, records), bundle_digest(bundle))
+    pack = docs_pack.build_pack(
+        bundle, Decision.from_json(_decision_for(bundle, records)), bundle_digest(bundle)
+    )
     rows = _cells(docs_pack.to_html(pack))
     assert ["lda_grid_C", "grid searched: 0.5, 0.1, 0.05"] in rows
     assert ["penalty", "l2"] in rows
@@ -514,9 +526,18 @@ def test_monitoring_report_of_the_bundle_shows_a_waived_control_and_an_undated_p
     bundle = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
     del bundle["monitoring"]["latest"]["period"]  # a sample without dates has no period
     decision = _decision_for(bundle, records)
-    waiver = {"control_id": "MON-PSI-01", "msg": "no monitoring period", "evidence_path": "$"}
+    waiver = {
+        "control_id": "MON-PSI-01",
+        "framework": "SR 11-7",
+        "section": "Ongoing monitoring",
+        "severity": "high",
+        "title": "Population stability",
+        "msg": "no monitoring period",
+        "remediation": "record a monitoring period",
+        "evidence_path": "$",
+    }
     decision["waived"] = [waiver]
-    periods = monitoring_report.from_bundle(bundle, decision)
+    periods = monitoring_report.from_bundle(bundle, Decision.from_json(decision))
     assert [p["outcome"] for p in periods] == ["waived"]
     html = docs_pack.to_html(monitoring_report.build_report(bundle, periods))
     (row,) = [r for r in _cells(html) if r and r[0].startswith("computed ")]

@@ -5,7 +5,8 @@ each section with the evidence and controls it rests on); content.py, validation
 control.py select what the sections say (the regulatory tables are data, regulation.yml);
 stats.py computes the intervals, charts.py draws with matplotlib; render.py renders through
 the Jinja2 templates in templates/ (HTML, Markdown) and prints the PDF with Chromium. A value
-that is absent is printed as ``missing``, never left blank.
+that is absent is printed as ``missing``, never left blank. Decisions reach the pack only as
+:class:`gate.decision.Decision`, read by its one strict reader.
 """
 
 from __future__ import annotations
@@ -18,39 +19,42 @@ from gate.audit.docs_pack.control import document_control
 from gate.audit.docs_pack.model import MISSING, Pack, Section, get, text
 from gate.audit.docs_pack.render import to_html, to_markdown, to_pdf
 from gate.audit.docs_pack.validation import monitoring, validation
+from gate.decision import Decision
 from gate.errors import UsageError
 
 __all__ = ["MISSING", "Pack", "build_pack", "ledger_history", "to_html", "to_markdown", "to_pdf"]
 
 
-def ledger_history(ledger: Path) -> list[tuple[int, dict[str, Any]]]:
-    """Every decision recorded in a ledger, with its index (the ledger's hashes checked)."""
+def ledger_history(ledger: Path) -> list[tuple[int, Decision]]:
+    """Every decision recorded in a ledger, with its index (the ledger's hashes checked,
+    each decision read as strictly as a decision file)."""
     from gate.audit.ledger import Ledger
 
     return [
-        (entry.index, entry.record["decision"])
+        (
+            entry.index,
+            Decision.from_json(entry.record.get("decision"), f"{ledger} record {entry.index}"),
+        )
         for entry in Ledger(ledger).entries()
-        if isinstance(entry.record.get("decision"), dict)
     ]
 
 
 def build_pack(
     bundle: dict[str, Any],
-    decision: dict[str, Any],
+    decision: Decision,
     digest: str,
     *,
     approval_evidence: list[dict[str, Any]] | None = None,
-    history: list[tuple[int, dict[str, Any]]] | None = None,
+    history: list[tuple[int, Decision]] | None = None,
     source: str = "bundle",
 ) -> Pack:
     """The document model; ``digest`` must be the bundle's and the decision's digest.
 
     ``history`` is the ledger's decisions (index, decision) when a ledger is given.
     """
-    if decision.get("bundle_digest") != digest:
+    if decision.bundle_digest != digest:
         raise UsageError(
-            f"the decision is about bundle {decision.get('bundle_digest')!r}, not this bundle "
-            f"({digest})",
+            f"the decision is about bundle {decision.bundle_digest!r}, not this bundle ({digest})",
             hint="pass the decision made for this bundle (mrm-gate check --format json)",
         )
     evidence = approval_evidence or []

@@ -32,6 +32,7 @@ from gate.audit.docs_pack.model import (
     present,
     text,
 )
+from gate.decision import Decision
 
 
 @cache
@@ -46,7 +47,7 @@ def _covers(prefix: str, path: str) -> bool:
     return path == prefix or path.startswith(prefix + ".") or prefix.startswith(path + ".")
 
 
-def attach_basis(section: Section, bundle: dict[str, Any], decision: dict[str, Any]) -> Section:
+def attach_basis(section: Section, bundle: dict[str, Any], decision: Decision) -> Section:
     """Fill in the expectation a section answers, its evidence files, and its controls."""
     spec = regulation()["sections"].get(section.id, {})
     section.basis = str(spec.get("basis", ""))
@@ -56,7 +57,7 @@ def attach_basis(section: Section, bundle: dict[str, Any], decision: dict[str, A
         if where and any(_covers(w, where) for w in wanted):
             section.sources.append(Source(text(src.get("path")), text(src.get("sha256")), where))
     prefixes = tuple(str(p) for p in spec.get("controls", []))
-    for ctl in objects(decision.get("controls")):
+    for ctl in decision.controls:
         cid = str(ctl.get("id"))
         if any(cid == p or (p.endswith("-") and cid.startswith(p)) for p in prefixes):
             status = str(ctl.get("status"))
@@ -64,9 +65,9 @@ def attach_basis(section: Section, bundle: dict[str, Any], decision: dict[str, A
     return section
 
 
-def overview(bundle: dict[str, Any], decision: dict[str, Any], digest: str) -> Section:
+def overview(bundle: dict[str, Any], decision: Decision, digest: str) -> Section:
     counts = dict.fromkeys(STATUS_ORDER, 0)
-    for ctl in objects(decision.get("controls")):
+    for ctl in decision.controls:
         counts[str(ctl.get("status"))] = counts.get(str(ctl.get("status")), 0) + 1
     rows = kv(
         bundle,
@@ -85,11 +86,11 @@ def overview(bundle: dict[str, Any], decision: dict[str, Any], digest: str) -> S
     ).rows
     rows.insert(0, ("Bundle digest", digest))
     rows += [
-        ("Stage", text(decision.get("stage"))),
-        ("Decision", "ALLOWED" if decision.get("allow") is True else "DENIED"),
-        ("Decided at", text(decision.get("decided_at"))),
-        ("Policy revision", text(decision.get("policy_revision"))),
-        ("OPA version", text(decision.get("opa_version"))),
+        ("Stage", text(decision.stage)),
+        ("Decision", "ALLOWED" if decision.allow else "DENIED"),
+        ("Decided at", text(decision.decided_at)),
+        ("Policy revision", text(decision.policy_revision)),
+        ("OPA version", text(decision.opa_version)),
         ("Controls", ", ".join(f"{counts[s]} {STATUS_LABEL[s]}" for s in STATUS_ORDER)),
     ]
     return Section("overview", "Identification and decision", [KeyValues(rows)])
@@ -224,9 +225,9 @@ def _bar_chart(
     return Chart(title, svg, pairs)
 
 
-def compliance(decision: dict[str, Any]) -> Section:
+def compliance(decision: Decision) -> Section:
     controls = sorted(
-        objects(decision.get("controls")),
+        decision.controls,
         key=lambda c: (
             STATUS_ORDER.index(c["status"]) if c.get("status") in STATUS_ORDER else 9,
             str(c.get("id")),
@@ -251,8 +252,10 @@ def compliance(decision: dict[str, Any]) -> Section:
             or [[MISSING] * 7],
         )
     ]
-    for key, caption in (("violations", "Violations"), ("waived", "Waived violations")):
-        items = objects(decision.get(key))
+    for items, caption in (
+        (decision.violations, "Violations"),
+        (decision.waived, "Waived violations"),
+    ):
         blocks.append(
             Table(
                 caption,
@@ -358,9 +361,9 @@ def fda(bundle: dict[str, Any]) -> Section:
     )
 
 
-def approvals(decision: dict[str, Any], evidence: list[dict[str, Any]]) -> Section:
+def approvals(decision: Decision, evidence: list[dict[str, Any]]) -> Section:
     by_role = {str(a.get("role")): a for a in evidence}
-    required = objects(decision.get("required_approvals"))
+    required = decision.required_approvals
     rows = []
     for req in required:
         given = by_role.get(str(req.get("role")), {}).get("evidence", [])
@@ -377,10 +380,10 @@ def approvals(decision: dict[str, Any], evidence: list[dict[str, Any]]) -> Secti
                 text(req.get("reason")),
             ]
         )
-    stale = objects(decision.get("stale_approvals"))
+    stale = decision.stale_approvals
     blocks: list[Block] = [
         Paragraph(
-            f"Stage {text(decision.get('stage'))}: "
+            f"Stage {text(decision.stage)}: "
             + (
                 f"{len(required)} approval(s) required."
                 if required
@@ -402,7 +405,7 @@ def approvals(decision: dict[str, Any], evidence: list[dict[str, Any]]) -> Secti
     return Section("approvals", "Approvals", blocks)
 
 
-def reproducibility(bundle: dict[str, Any], decision: dict[str, Any], digest: str) -> Section:
+def reproducibility(bundle: dict[str, Any], decision: Decision, digest: str) -> Section:
     snapshots = objects(get(bundle, "reproducibility.data_snapshots"))
     sources = objects(get(bundle, "provenance.sources"))
     trained = get(bundle, "reproducibility.artifact_sha256")
@@ -436,13 +439,13 @@ def reproducibility(bundle: dict[str, Any], decision: dict[str, Any], digest: st
         KeyValues(
             [
                 ("Bundle digest", digest),
-                ("Policy revision", text(decision.get("policy_revision"))),
-                ("OPA version", text(decision.get("opa_version"))),
+                ("Policy revision", text(decision.policy_revision)),
+                ("OPA version", text(decision.opa_version)),
                 (
                     "Replay",
                     "mrm-gate replay --index N (the ledger record of this decision), or "
-                    f"mrm-gate check --stage {text(decision.get('stage'))} "
-                    f"--now {text(decision.get('decided_at'))} with the same policy revision",
+                    f"mrm-gate check --stage {text(decision.stage)} "
+                    f"--now {text(decision.decided_at)} with the same policy revision",
                 ),
             ]
         ),

@@ -19,6 +19,7 @@ from gate.audit.docs_pack.model import (
     text,
 )
 from gate.clock import parse_instant
+from gate.decision import Decision
 
 
 def _when(value: Any) -> _dt.datetime | None:
@@ -29,7 +30,7 @@ def _when(value: Any) -> _dt.datetime | None:
 
 
 def signatories(
-    bundle: dict[str, Any], decision: dict[str, Any], evidence: list[dict[str, Any]]
+    bundle: dict[str, Any], decision: Decision, evidence: list[dict[str, Any]]
 ) -> list[dict[str, str]]:
     """Everyone who reviewed or approved, with role, date, how and what they approved."""
     people = [
@@ -51,7 +52,7 @@ def signatories(
                     "role": text(req.get("role")),
                     "at": text(given.get("at")),
                     "how": text(given.get("via")),
-                    "approved": f"bundle {text(decision.get('bundle_digest'))}"
+                    "approved": f"bundle {text(decision.bundle_digest)}"
                     + (f" at commit {commit}" if commit else ""),
                 }
             )
@@ -59,11 +60,11 @@ def signatories(
 
 
 def out_of_order(
-    bundle: dict[str, Any], decision: dict[str, Any], people: list[dict[str, str]]
+    bundle: dict[str, Any], decision: Decision, people: list[dict[str, str]]
 ) -> list[str]:
     """Sign-offs dated before the work they sign off, or after the decision that used them."""
     first = _when(get(bundle, "change.first_commit_at"))
-    decided = _when(decision.get("decided_at"))
+    decided = _when(decision.decided_at)
     found = []
     for p in people:
         at = _when(p["at"])
@@ -78,27 +79,26 @@ def out_of_order(
         if decided is not None and at > decided:
             found.append(
                 f"{p['login']} ({p['role']}) signed at {p['at']}, after the decision "
-                f"({text(decision.get('decided_at'))})"
+                f"({text(decision.decided_at)})"
             )
     return found
 
 
-def _statuses(decision: dict[str, Any]) -> dict[str, str]:
-    return {str(c.get("id")): str(c.get("status")) for c in objects(decision.get("controls"))}
+def _statuses(decision: Decision) -> dict[str, str]:
+    return {str(c.get("id")): str(c.get("status")) for c in decision.controls}
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+def _changes(before: Decision, after: Decision) -> str:
     """What differs between two decisions about the same model, in words."""
-    said = []
-    for key, label in (
-        ("model_version", "model version"),
-        ("bundle_digest", "evidence"),
-        ("artifact_digest", "artefact"),
-        ("stage", "stage"),
-        ("policy_revision", "policy revision"),
-    ):
-        if before.get(key) != after.get(key):
-            said.append(f"{label} {text(before.get(key))} -> {text(after.get(key))}")
+    said = [
+        f"{label} {text(old)} -> {text(new)}"
+        for label, old, new in (
+            ("evidence", before.bundle_digest, after.bundle_digest),
+            ("stage", before.stage, after.stage),
+            ("policy revision", before.policy_revision, after.policy_revision),
+        )
+        if old != new
+    ]
     old, new = _statuses(before), _statuses(after)
     moved = [
         f"{c} {old.get(c, 'absent')} -> {new.get(c, 'absent')}"
@@ -110,16 +110,16 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
     return "; ".join(said) or "no change"
 
 
-def _history(decision: dict[str, Any], history: list[tuple[int, dict[str, Any]]]) -> Table:
+def _history(decision: Decision, history: list[tuple[int, Decision]]) -> Table:
     rows = []
-    previous: dict[str, Any] | None = None
+    previous: Decision | None = None
     for index, earlier in history:
         rows.append(
             [
                 str(index),
-                text(earlier.get("decided_at")),
-                text(earlier.get("stage")),
-                "allowed" if earlier.get("allow") is True else "denied",
+                text(earlier.decided_at),
+                text(earlier.stage),
+                "allowed" if earlier.allow else "denied",
                 "first recorded decision" if previous is None else _changes(previous, earlier),
             ]
         )
@@ -127,9 +127,9 @@ def _history(decision: dict[str, Any], history: list[tuple[int, dict[str, Any]]]
     rows.append(
         [
             "this document",
-            text(decision.get("decided_at")),
-            text(decision.get("stage")),
-            "allowed" if decision.get("allow") is True else "denied",
+            text(decision.decided_at),
+            text(decision.stage),
+            "allowed" if decision.allow else "denied",
             "first version" if previous is None else _changes(previous, decision),
         ]
     )
@@ -140,14 +140,17 @@ def _history(decision: dict[str, Any], history: list[tuple[int, dict[str, Any]]]
     )
 
 
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def _same(a: Decision, b: Decision) -> bool:
     """The ledger's record of this very decision (the pack's own decision is not history)."""
-    return all(a.get(k) == b.get(k) for k in ("bundle_digest", "decided_at", "stage", "allow"))
+    return (a.bundle_digest, a.decided_at, a.stage, a.allow) == (
+        b.bundle_digest,
+        b.decided_at,
+        b.stage,
+        b.allow,
+    )
 
 
-def _identity(
-    bundle: dict[str, Any], decision: dict[str, Any], version: str, earlier: str
-) -> KeyValues:
+def _identity(bundle: dict[str, Any], decision: Decision, version: str, earlier: str) -> KeyValues:
     model = f"{text(get(bundle, 'model.id'))} {text(get(bundle, 'model.version'))}"
     return KeyValues(
         [
@@ -158,8 +161,8 @@ def _identity(
             ),
             ("Document version", version),
             ("Model", model),
-            ("Evidence bundle", text(decision.get("bundle_digest"))),
-            ("Decision", f"{text(decision.get('stage'))} at {text(decision.get('decided_at'))}"),
+            ("Evidence bundle", text(decision.bundle_digest)),
+            ("Decision", f"{text(decision.stage)} at {text(decision.decided_at)}"),
             ("Authors (commits of the change)", text(get(bundle, "change.author_ids"))),
             ("Developers", text(get(bundle, "inventory.developer_ids"))),
             ("Model owner", text(get(bundle, "inventory.owner_id"))),
@@ -170,16 +173,12 @@ def _identity(
 
 def document_control(
     bundle: dict[str, Any],
-    decision: dict[str, Any],
+    decision: Decision,
     evidence: list[dict[str, Any]],
-    history: list[tuple[int, dict[str, Any]]] | None,
+    history: list[tuple[int, Decision]] | None,
 ) -> tuple[Section, str]:
     """The section, and the document version it gives the pack."""
-    earlier = [
-        (i, d)
-        for i, d in history or []
-        if d.get("model_id") == decision.get("model_id") and not _same(d, decision)
-    ]
+    earlier = [(i, d) for i, d in history or [] if not _same(d, decision)]
     version = f"{text(get(bundle, 'model.version'))}-{len(earlier) + 1}"
     people = signatories(bundle, decision, evidence)
     note = (

@@ -26,23 +26,38 @@ from gate.audit.docs_pack.model import (
     numbers,
     text,
 )
+from gate.decision import Decision
 from gate.errors import UsageError
 from gate.fileio import write_atomic
 
 AMBER, RED = "#d08c00", "#b22222"
 
 
-def history_entry(latest: dict[str, Any], decision: dict[str, Any], outcome: str) -> dict[str, Any]:
-    """One period of the history: the figures, the decision's digest, outcome and alerts."""
+def history_entry(
+    latest: dict[str, Any],
+    bundle_digest: str,
+    findings: dict[str, tuple[dict[str, Any], ...]],
+    outcome: str,
+) -> dict[str, Any]:
+    """One period of the history: the figures, the decision's digest, outcome and alerts
+    (``findings``: the decision's violations, warnings and waived, by those names)."""
     return {
         "period": latest.get("period"),
         "computed_at": latest.get("computed_at"),
-        "bundle_digest": decision.get("bundle_digest"),
+        "bundle_digest": bundle_digest,
         "outcome": outcome,
-        "alerts": sorted({str(v.get("control_id")) for v in decision.get("violations", [])}),
-        "warnings": sorted({str(v.get("control_id")) for v in decision.get("warnings", [])}),
-        "waived": sorted({str(v.get("control_id")) for v in decision.get("waived", [])}),
+        "alerts": sorted({str(v.get("control_id")) for v in findings["violations"]}),
+        "warnings": sorted({str(v.get("control_id")) for v in findings["warnings"]}),
+        "waived": sorted({str(v.get("control_id")) for v in findings["waived"]}),
         "latest": latest,
+    }
+
+
+def _decision_findings(decision: Decision) -> dict[str, tuple[dict[str, Any], ...]]:
+    return {
+        "violations": decision.violations,
+        "warnings": decision.warnings,
+        "waived": decision.waived,
     }
 
 
@@ -230,20 +245,20 @@ def write(
     report: Path | None,
     bundle: dict[str, Any],
     latest: dict[str, Any],
-    decision: dict[str, Any],
+    decision: Decision,
     outcome: str,
 ) -> None:
     """What `monitor --history/--report-html` writes: the period added to the history, and
     the report over every period in it (only this period without a history)."""
     from gate.audit.docs_pack.render import to_html
 
-    entry = history_entry(latest, decision, outcome)
+    entry = history_entry(latest, decision.bundle_digest, _decision_findings(decision), outcome)
     entries = record_period(history, entry) if history is not None else [entry]
     if report is not None:
         write_atomic(report, to_html(build_report(bundle, entries)))
 
 
-def from_bundle(bundle: dict[str, Any], decision: dict[str, Any]) -> list[dict[str, Any]]:
+def from_bundle(bundle: dict[str, Any], decision: Decision) -> list[dict[str, Any]]:
     """Without a history: the one period the bundle records (monitoring.latest), judged by the
     monitoring controls of the decision at hand."""
     from gate.monitor.evidence import KINDS
@@ -252,10 +267,8 @@ def from_bundle(bundle: dict[str, Any], decision: dict[str, Any]) -> list[dict[s
     if not isinstance(latest, dict):
         return []
     mine = {
-        "bundle_digest": decision.get("bundle_digest"),
-        "violations": [v for v in decision.get("violations", []) if v.get("control_id") in KINDS],
-        "warnings": [v for v in decision.get("warnings", []) if v.get("control_id") in KINDS],
-        "waived": [v for v in decision.get("waived", []) if v.get("control_id") in KINDS],
+        key: tuple(v for v in found if v.get("control_id") in KINDS)
+        for key, found in _decision_findings(decision).items()
     }
     outcome = next(
         (
@@ -265,4 +278,4 @@ def from_bundle(bundle: dict[str, Any], decision: dict[str, Any]) -> list[dict[s
         ),
         "ok",
     )
-    return [history_entry(latest, mine, outcome)]
+    return [history_entry(latest, decision.bundle_digest, mine, outcome)]
