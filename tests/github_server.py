@@ -6,7 +6,8 @@ It speaks the shapes PyGithub reads: pull requests (open, closed, merged, with t
 body and ``commit_id``) and issue comments (``created_at``/``updated_at`` at one-second
 resolution), team memberships, check runs with the app that posted each, commit statuses,
 classic branch protection and rulesets, the pull requests of a commit, the authenticated
-user. Lists are paginated with ``Link`` headers.
+user, a file at a ref (``GET /contents/{path}?ref=``, read from ``git_dir``, the local git
+repository the server hosts). Lists are paginated with ``Link`` headers.
 
 Tokens behave like GitHub's: the workflow ``GITHUB_TOKEN`` (``workflow_token``) gets 403
 "Resource not accessible by integration" on branch protection and team membership, an App
@@ -21,11 +22,13 @@ truncated JSON), a redirect.
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import hashlib
 import itertools
 import json
 import re
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +36,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 # The server's own clock starts here unless told otherwise, and moves a minute per event;
 # GitHub's timestamps are whole seconds.
@@ -93,8 +96,12 @@ class GitHubServer:
         no_members_token: str = "ghs_app_without_members_token",
         page_size: int = 2,
         start: _dt.datetime = START,
+        git_dir: Path | None = None,
     ) -> None:
         self.start = start
+        # The repository's files and commits (GET /contents, a commit's parents): a local
+        # git repository, as GitHub hosts it; None: a repository without files.
+        self.git_dir = git_dir
         self.owner, self.repo, self.token, self.page_size = owner, repo, token, page_size
         self.workflow_token, self.fork_token = workflow_token, fork_token
         self.no_members_token = no_members_token
@@ -479,6 +486,7 @@ class GitHubServer:
             "head_sha": run["head_sha"],
             "status": run["status"],
             "conclusion": run.get("conclusion"),
+            "external_id": run.get("external_id", ""),
             "url": f"{self._repo_url()}/check-runs/{run['id']}",
             "html_url": f"https://github.test/{self.owner}/{self.repo}/runs/{run['id']}",
             "started_at": run["started_at"],
@@ -552,6 +560,8 @@ class GitHubServer:
             return reply
         if path == "/graphql" and method == "POST":
             return self._graphql(body)
+        if (hit := m(rf"{prefix}/contents/(.+)", path)) and method == "GET":
+            return self._contents(unquote(hit[1]), query.get("ref", [self.default_branch])[0])
         if path == "/user":
             if self.user_endpoint_forbidden:
                 return 403, {"message": "Resource not accessible by integration"}, {}
@@ -636,15 +646,16 @@ class GitHubServer:
                     or any(c["sha"] == sha for c in p.commits)
                 ]
                 return self._page(path, query, pulls)
-            for pull in self.pulls.values():
-                for commit in pull.commits:
-                    if commit["sha"] == sha:
-                        return 200, self.commit_json(commit), {}
-            return (
-                200,
-                self.commit_json({"sha": sha, "author": "", "committer": "", "date": self.tick()}),
-                {},
+            found = next(
+                (c for p in self.pulls.values() for c in p.commits if c["sha"] == sha),
+                {"sha": sha, "author": "", "committer": "", "date": self.tick()},
             )
+            answer = self.commit_json(found)
+            answer["parents"] = [
+                {"sha": parent, "url": f"{self._repo_url()}/commits/{parent}"}
+                for parent in self._parents(sha)
+            ]
+            return 200, answer, {}
         if (hit := m(rf"{prefix}/statuses/([0-9a-f]{{40}})", path)) and method == "POST":
             creator = (
                 "github-actions[bot]"
@@ -689,7 +700,7 @@ class GitHubServer:
         if run is None:
             return 404, {"message": "Not Found"}, {}
         run["calls"] += 1
-        for key in ("status", "conclusion", "completed_at", "name"):
+        for key in ("status", "conclusion", "completed_at", "name", "external_id"):
             if key in body:
                 run[key] = body[key]
         if output:
@@ -907,6 +918,62 @@ class GitHubServer:
             "updated_at": status["created_at"],
             "creator": self.user_json(status["creator"]),
         }
+
+    # ------------------------------------------------------------------ files (git_dir)
+
+    def _git(self, *args: str) -> str | None:
+        """``git args`` in ``git_dir``; None when git refuses (unknown ref or path)."""
+        if self.git_dir is None:
+            return None
+        proc = subprocess.run(
+            ["git", *args], cwd=self.git_dir, capture_output=True, check=False, text=True
+        )
+        return proc.stdout if proc.returncode == 0 else None
+
+    def _parents(self, sha: str) -> list[str]:
+        line = self._git("rev-list", "--parents", "-n", "1", sha, "--") or ""
+        return line.split()[1:]
+
+    def _contents(self, path: str, ref: str) -> tuple[int, Any, dict[str, str]]:
+        """``GET /repos/{o}/{r}/contents/{path}?ref=``: the file ``path`` at ``ref`` (a
+        branch, tag or commit; default the default branch), base64 in ``content`` with a
+        newline every 60 characters, like GitHub's. 404 for an unknown ref or path."""
+        doc = "https://docs.github.com/rest/repos/contents#get-repository-content"
+        commit = (
+            None
+            if ref.startswith("-")
+            else self._git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}")
+        )
+        if commit is None:
+            message = f"No commit found for the ref {ref}"
+            return 404, {"message": message, "documentation_url": doc, "status": "404"}, {}
+        spec = f"{commit.strip()}:{path}"
+        if path.startswith("/") or self._git("cat-file", "-t", spec) != "blob\n":
+            return 404, {"message": "Not Found", "documentation_url": doc, "status": "404"}, {}
+        assert self.git_dir is not None
+        data = subprocess.run(
+            ["git", "cat-file", "blob", spec], cwd=self.git_dir, capture_output=True, check=True
+        ).stdout
+        blob = (self._git("rev-parse", spec) or "").strip()
+        encoded = base64.b64encode(data).decode()
+        url = f"{self._repo_url()}/contents/{path}?ref={ref}"
+        html = f"https://github.test/{self.owner}/{self.repo}/blob/{ref}/{path}"
+        git_url = f"{self._repo_url()}/git/blobs/{blob}"
+        body = {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(data),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "content": "".join(encoded[i : i + 60] + "\n" for i in range(0, len(encoded), 60)),
+            "sha": blob,
+            "url": url,
+            "git_url": git_url,
+            "html_url": html,
+            "download_url": f"https://raw.github.test/{self.owner}/{self.repo}/{ref}/{path}",
+            "_links": {"self": url, "git": git_url, "html": html},
+        }
+        return 200, body, {}
 
     # ------------------------------------------------------------------ (end of platform)
 

@@ -86,7 +86,7 @@ def gate_on_github(
     token named ``membership`` (e.g. "token", the App installation token; None: none)."""
     tmp_path.mkdir(exist_ok=True)
     repo = model_repository(tmp_path / "origin")
-    with GitHubServer.running(owner=OWNER, repo=NAME) as gh:
+    with GitHubServer.running(owner=OWNER, repo=NAME, git_dir=repo.path) as gh:
         shas = git(repo.path, "rev-list", "--reverse", f"main..{BRANCH}").split()
         gh.open_pull(PR, author, [(sha, author, author) for sha in shas])
         for name in REQUIRED_CHECKS:

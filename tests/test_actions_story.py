@@ -191,7 +191,7 @@ def action_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def story_on_github(tmp_path: Path, action_copy: Path) -> Iterator[Story]:
     """The example's PR on the local GitHub server and a runner for its repository."""
     repo = model_repository(tmp_path / "origin")
-    with GitHubServer.running(owner=OWNER, repo=NAME) as gh:
+    with GitHubServer.running(owner=OWNER, repo=NAME, git_dir=repo.path) as gh:
         seed_pull_request(gh, repo.path, AUTHOR)
         runner = Runner(
             repo,

@@ -220,7 +220,7 @@ def register(cli: click.Group) -> None:  # noqa: C901 - one place that wires the
         decision_path: Path | None,
         ledger_path: Path,
         use_github: bool,
-        config_path: Path,
+        config_path: Path | None,
         now: str | None,
         opa_url: str | None,
         timeout: float,

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gate.errors import UsageError
 from gate.report.markdown import to_markdown
+
+if TYPE_CHECKING:
+    from github import Github
+
+    from gate.github.client import GitHubSettings, RoleTeams
 
 
 def register(cli: click.Group) -> None:
@@ -36,9 +42,9 @@ def register(cli: click.Group) -> None:
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
-    default=Path(".mrm-gate.yml"),
-    show_default=True,
-    help="Repository config (role -> team, named in the approval instructions).",
+    default=None,
+    help="A checkout of the base branch's .mrm-gate.yml (role -> team, named in the "
+    "approval instructions). Default: that file read from the base branch through GitHub.",
 )
 @click.option(
     "--check-run/--no-check-run",
@@ -60,7 +66,7 @@ def register(cli: click.Group) -> None:
 def report(
     decision_path: Path,
     bundle_path: Path | None,
-    config_path: Path,
+    config_path: Path | None,
     check_run: bool,
     comment: bool,
     exit_with_decision: bool,
@@ -71,7 +77,7 @@ def report(
     GITHUB_SHA, GITHUB_API_URL); GITHUB_STEP_SUMMARY and GITHUB_OUTPUT are written when set.
     """
     from gate.github import report as rep
-    from gate.github.client import GitHubSettings, RoleTeams, make_client
+    from gate.github.client import GitHubSettings, make_client
 
     try:
         doc = json.loads(decision_path.read_text("utf-8"))
@@ -95,7 +101,6 @@ def report(
         click.echo("mrm-gate: GITHUB_TOKEN is not set; no check run or comment published", err=True)
     elif check_run or comment:
         settings = GitHubSettings.from_env()
-        roles = RoleTeams.load(config_path)
         gh = make_client(settings)
         number = settings.pull_number
         head_sha = _evaluated_commit(decision.head_commit, number, settings.sha)
@@ -122,6 +127,7 @@ def report(
                 err=True,
             )
         if comment and number:
+            roles = _roles(gh, settings, number, config_path)
             body = rep.sticky_body(decision, roles, head_sha)
             action, url = rep.upsert_sticky_comment(gh, settings, number, decision.stage, body)
             click.echo(f"mrm-gate: sticky comment {action}: {url}", err=True)
@@ -131,6 +137,21 @@ def report(
     verdict = "allowed" if decision.allow else "denied"
     click.echo(f"mrm-gate: {verdict} at stage {decision.stage} (bundle {decision.bundle_digest})")
     return decision.exit_code if exit_with_decision else 0
+
+
+def _roles(
+    gh: Github, settings: GitHubSettings, number: int, config_path: Path | None
+) -> RoleTeams:
+    """The role -> team map the approval instructions name: ``config_path`` (a checkout
+    of the base branch) or the base branch's own, read through GitHub."""
+    from gate.github.client import RoleTeams, call
+    from gate.github.collect import base_roles
+
+    if config_path is not None:
+        return RoleTeams.load(config_path)
+    repo = call(settings, "reading the repository", lambda: gh.get_repo(settings.repository))
+    pr = call(settings, f"reading pull request #{number}", lambda: repo.get_pull(number))
+    return base_roles(gh, pr, settings)
 
 
 def _repo_relative(path: Path, root: Path) -> str:

@@ -37,9 +37,10 @@ def github_options(f: Any) -> Any:
         "--config",
         "config_path",
         type=click.Path(path_type=Path),
-        default=Path(".mrm-gate.yml"),
-        show_default=True,
-        help="Repository config (maps approval roles to GitHub teams).",
+        default=None,
+        help="A checkout of the base branch's .mrm-gate.yml (its roles: map approval roles "
+        "to GitHub teams). Default: that file read from the base branch through the GitHub "
+        "API, never the pull request's own copy (it could choose its approvers).",
     )(f)
     return click.option(
         "--github",

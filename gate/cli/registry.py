@@ -69,7 +69,7 @@ def _promote_command() -> click.Command:
         bundle_path: Path,
         stage: str,
         use_github: bool,
-        config_path: Path,
+        config_path: Path | None,
         attestation: Path | None,
         output: Path | None,
         timeout: float,

@@ -158,7 +158,7 @@ def check(
     now: str | None,
     timeout: float,
     use_github: bool,
-    config_path: Path,
+    config_path: Path | None,
     policy: Path | None,
     data_files: tuple[Path, ...],
     opa_bin: str | None,

@@ -249,6 +249,9 @@ def call(settings: GitHubSettings, what: str, fn: Callable[[], T]) -> T:
         return fn()
 
 
+# The repository config whose ``roles:`` map approval roles to teams.
+CONFIG_FILE = ".mrm-gate.yml"
+
 # ``org/team-slug`` as GitHub spells them: an organisation login and a team slug, nothing
 # a URL path could normalise into another endpoint (``..``, a second ``/``, ``%2F``).
 _TEAM = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$")
@@ -265,17 +268,26 @@ class RoleTeams:
         if not path.exists():
             return cls({})
         try:
-            doc = yaml.safe_load(path.read_text("utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            text = path.read_text("utf-8")
+        except OSError as exc:
             raise UsageError(f"{path}: cannot read the configuration: {exc}") from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, label: str) -> RoleTeams:
+        """The ``roles:`` of the configuration ``text`` (``label`` names where it is from)."""
+        try:
+            doc = yaml.safe_load(text) or {}
+        except (yaml.YAMLError, RecursionError) as exc:
+            raise UsageError(f"{label}: cannot read the configuration: {exc}") from None
         roles = doc.get("roles", {}) if isinstance(doc, dict) else None
         if not isinstance(roles, dict):
-            raise UsageError(f"{path}: 'roles' must map role names to org/team slugs")
+            raise UsageError(f"{label}: 'roles' must map role names to org/team slugs")
         teams: dict[str, str] = {}
         for role, team in roles.items():
             if not isinstance(team, str) or not _TEAM.match(team):
                 raise UsageError(
-                    f"{path}: roles.{role} must be 'org/team-slug', not {team!r}",
+                    f"{label}: roles.{role} must be 'org/team-slug', not {team!r}",
                     hint="e.g. roles: {validator: my-org/model-validators}",
                 )
             teams[str(role)] = team

@@ -25,6 +25,8 @@ Rules:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +37,14 @@ from github import Github, GithubException
 from github.PullRequest import PullRequest
 
 from gate.errors import ReportingError
-from gate.github.client import GitHubSettings, RoleTeams, api_errors, call, make_client
+from gate.github.client import (
+    CONFIG_FILE,
+    GitHubSettings,
+    RoleTeams,
+    api_errors,
+    call,
+    make_client,
+)
 from gate.github.commands import digest_named, parse_commands
 
 Facts = tuple[dict[str, Any] | None, list[dict[str, Any]]]
@@ -427,6 +436,63 @@ def _refuse_fork_code_with_secrets(pr: PullRequest, settings: GitHubSettings) ->
     )
 
 
+def roles_ref(gh: Github, pr: PullRequest, settings: GitHubSettings) -> str:
+    """The commit or branch whose ``roles:`` judge ``pr``: its base branch, and for a
+    merged pull request the base branch just before it landed (the merge commit's first
+    parent), so a merged change to ``.mrm-gate.yml`` never names its own approvers."""
+    with api_errors(settings, f"reading the base branch of pull request #{pr.number}"):
+        merge_sha = pr.merge_commit_sha if pr.merged_at is not None else None
+        if not merge_sha:
+            return str(pr.base.ref)
+        repo = gh.get_repo(settings.repository)
+        parents = repo.get_commit(merge_sha).parents
+        if not parents:
+            raise ValueError("parents")
+        return str(parents[0].sha)
+
+
+def file_at(gh: Github, settings: GitHubSettings, path: str, ref: str) -> str:
+    """The text of ``path`` at ``ref``, read through GitHub (``GET /contents/{path}``):
+    the copy the pull request cannot change. Missing, unreadable or not a file: exit 3."""
+    where = f"{path} at {ref}"
+    url = f"/repos/{settings.repository}/contents/{quote(path)}"
+    with api_errors(settings, f"reading {where}", "the repository permission Contents: read"):
+        try:
+            _, data = gh.requester.requestJsonAndCheck("GET", url, parameters={"ref": ref})
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            raise ReportingError(
+                settings.scrub(
+                    f"{where}: GitHub answered 404 (no such file, or the token may not read it)"
+                ),
+                hint=f"the gate takes the role -> team map only from the base branch, never "
+                f"from the pull request: commit {path} with its roles: to the base branch, "
+                "and give the token Contents: read",
+            ) from None
+    answer = data if isinstance(data, dict) else {}
+    content = answer.get("content")
+    is_file = answer.get("type") == "file" and answer.get("encoding") == "base64"
+    if not is_file or not isinstance(content, str):
+        raise ReportingError(
+            settings.scrub(f"{where}: GitHub did not answer a base64 file"),
+            hint=f"{path} must be a regular file under 1 MB on the base branch",
+        )
+    try:
+        return base64.b64decode(content, validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise ReportingError(
+            settings.scrub(f"{where}: GitHub's base64 content does not decode as UTF-8 text"),
+            hint="re-run the job; if it persists, GitHub's API is answering wrongly",
+        ) from None
+
+
+def base_roles(gh: Github, pr: PullRequest, settings: GitHubSettings) -> RoleTeams:
+    """The ``roles:`` of ``.mrm-gate.yml`` on the base branch of ``pr`` (:func:`roles_ref`)."""
+    ref = roles_ref(gh, pr, settings)
+    return RoleTeams.parse(file_at(gh, settings, CONFIG_FILE, ref), f"{CONFIG_FILE} at {ref}")
+
+
 class GitHubCollector:
     """Collects the pull request and its approvals for one run (see the module doc).
 
@@ -435,7 +501,7 @@ class GitHubCollector:
     The pull request is read once, so both name the same head.
     """
 
-    def __init__(self, settings: GitHubSettings, roles: RoleTeams) -> None:
+    def __init__(self, settings: GitHubSettings, roles: RoleTeams | None) -> None:
         self.settings, self.roles = settings, roles
         self._gh = make_client(settings)
         self._pr: PullRequest | None = None
@@ -456,10 +522,13 @@ class GitHubCollector:
             return None, []
         context = pull_request_context(pr, self.settings)
         members = Membership(self._gh, self.settings)
-        return context, collect_approvals(pr, digest, self.roles, members, self.settings)
+        roles = self.roles if self.roles is not None else base_roles(self._gh, pr, self.settings)
+        return context, collect_approvals(pr, digest, roles, members, self.settings)
 
 
-def collector_from_env(config_path: Path) -> GitHubCollector:
+def collector_from_env(config_path: Path | None) -> GitHubCollector:
     """A collector reading the Actions environment (see :class:`GitHubSettings`) and the
-    role-to-team map in ``config_path``."""
-    return GitHubCollector(GitHubSettings.from_env(), RoleTeams.load(config_path))
+    role-to-team map in ``config_path`` (a checkout of the base branch), or when None the
+    base branch's ``.mrm-gate.yml`` through GitHub (:func:`base_roles`)."""
+    roles = RoleTeams.load(config_path) if config_path is not None else None
+    return GitHubCollector(GitHubSettings.from_env(), roles)
