@@ -9,7 +9,8 @@ from inside the directory, so the same policies give the same revision on every 
 
 Builds are cached on the content of every file under the directory (followed through
 symlinks), the extra data files, the OPA version and the capabilities, so a repeated check
-pays only for that hash.
+pays only for that hash. The revision of a cached build is kept beside it, written before
+the bundle itself, so a repeated check does not unpack the bundle to hash it again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ TEST_GLOB = "*_test.rego"
 BUILD_FORMAT = "mrm-gate-build-1"
 # Files of a bundle that describe it rather than being evaluated.
 BUNDLE_META_FILES = frozenset({".manifest", ".signatures.json"})
+_REVISION = re.compile(r"sha256:[0-9a-f]{64}")
 
 
 def default_policy_dir() -> Path:
@@ -174,9 +177,11 @@ def _every_file(root: Path) -> list[tuple[str, Path]]:
 def build_cached(opa: OpaBinary, source: PolicySource, timeout: float = 120.0) -> BuiltPolicy:
     """Build ``source`` into a bundle stamped with its content revision, via the cache."""
     capabilities = capabilities_file(opa.path, opa.version)
-    cached = cache_dir() / "bundles" / f"{_source_key(opa, source, capabilities)}.tar.gz"
+    key = _source_key(opa, source, capabilities)
+    cached = cache_dir() / "bundles" / f"{key}.tar.gz"
+    recorded = cached.with_name(f"{key}.revision")
     if cached.is_file():
-        return BuiltPolicy(cached, verified_bundle_revision(cached))
+        return BuiltPolicy(cached, _cached_revision(cached, recorded))
     cached.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cached.parent) as tmp:
         first = Path(tmp) / "unstamped.tar.gz"
@@ -186,8 +191,32 @@ def build_cached(opa: OpaBinary, source: PolicySource, timeout: float = 120.0) -
         _opa_build(opa, source, capabilities, stamped, revision, timeout)
         if content_revision(stamped) != revision:
             raise EngineError("`opa build` gave different files for the same policies")
+        _record_revision(recorded, revision)
         os.replace(stamped, cached)
     return BuiltPolicy(cached, revision)
+
+
+def _cached_revision(bundle: Path, recorded: Path) -> str:
+    """The revision recorded beside a cached build; without a readable record, the
+    bundle's own files are hashed (and checked against its stamp) and recorded."""
+    try:
+        revision = recorded.read_text("utf-8").strip()
+    except OSError:
+        revision = ""
+    if _REVISION.fullmatch(revision):
+        return revision
+    revision = verified_bundle_revision(bundle)
+    _record_revision(recorded, revision)
+    return revision
+
+
+def _record_revision(path: Path, revision: str) -> None:
+    from gate.fileio import write_atomic
+
+    try:
+        write_atomic(path, revision + "\n")
+    except OSError:
+        pass  # an unwritable cache only costs hashing the bundle again next time
 
 
 def _opa_build(
