@@ -36,6 +36,10 @@ TEXT_FIELDS = (
     "decided_at",
     "engine",
 )
+# What a decision says of the supervisory guidance (gate.lib.guidance summary): names, or
+# "" where none applies; dates YYYY-MM-DD, or "" where the guidance has no end.
+GUIDANCE_FIELDS = ("selected", "applied", "in_force", "effective_from", "effective_until")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 VIOLATION_FIELDS = (
     "control_id",
     "framework",
@@ -97,6 +101,23 @@ class _Checker:
                 )
         return found
 
+    def guidance(self, raw: dict[str, Any]) -> dict[str, str]:
+        """The guidance the decision applied: exactly GUIDANCE_FIELDS, each a string."""
+        value = raw.get("guidance")
+        if not isinstance(value, dict) or set(value) != set(GUIDANCE_FIELDS):
+            raise self.fail(
+                "$.guidance", f"'guidance' must be an object of exactly {GUIDANCE_FIELDS}"
+            )
+        for name in GUIDANCE_FIELDS:
+            text = value[name]
+            if not isinstance(text, str):
+                raise self.fail(f"$.guidance.{name}", f"guidance '{name}' must be a string")
+            if name.startswith("effective_") and text and not _DATE.fullmatch(text):
+                raise self.fail(f"$.guidance.{name}", f"guidance '{name}' must be YYYY-MM-DD")
+        if value["applied"] and not value["effective_from"]:
+            raise self.fail("$.guidance.effective_from", "the guidance applied has no start date")
+        return dict(value)
+
     def verdict(self, raw: dict[str, Any], found: dict[str, list[dict[str, Any]]]) -> bool:
         """``allow``, refused when the same decision lists a reason to deny."""
         allow = raw.get("allow")
@@ -140,6 +161,8 @@ class Decision:
     controls: tuple[dict[str, Any], ...]
     required_approvals: tuple[dict[str, Any], ...]
     stale_approvals: tuple[dict[str, Any], ...]
+    # The supervisory guidance applied on the decision date (GUIDANCE_FIELDS).
+    guidance: dict[str, str]
     bundle_digest: str
     policy_revision: str
     opa_version: str
@@ -178,12 +201,14 @@ class Decision:
         check = _Checker(_policy_error)
         found = check.lists(raw)
         allow = check.verdict(raw, found)
+        guidance = check.guidance(raw)
         revision = result.policy_revision or str(raw.get("policy_revision") or "")
         if not revision:
             raise _fail("no policy revision is known for this decision")
         return cls._of(
             allow,
             found,
+            guidance,
             stage=stage,
             bundle_digest=bundle_digest,
             policy_revision=revision,
@@ -209,7 +234,12 @@ class Decision:
 
         if not isinstance(doc, dict):
             raise error("$", "a decision is a JSON object")
-        required = ("allow", *LIST_FIELDS[:-1], *TEXT_FIELDS)  # stale_approvals is optional
+        required = (
+            "allow",
+            *LIST_FIELDS[:-1],
+            *TEXT_FIELDS,
+            "guidance",
+        )  # stale_approvals is optional
         lacking = [key for key in required if key not in doc]
         if lacking:
             raise EvidenceError(
@@ -230,13 +260,21 @@ class Decision:
             raise error("$.head_commit", "head_commit must be a full lower-case commit id")
         found = check.lists(doc)
         allow = check.verdict(doc, found)
+        guidance = check.guidance(doc)
         texts = {key: doc[key] for key in TEXT_FIELDS}
-        return cls._of(allow, found, head_commit=head, **texts)
+        return cls._of(allow, found, guidance, head_commit=head, **texts)
 
     @classmethod
-    def _of(cls, allow: bool, found: dict[str, list[dict[str, Any]]], **texts: str) -> Decision:
+    def _of(
+        cls,
+        allow: bool,
+        found: dict[str, list[dict[str, Any]]],
+        guidance: dict[str, str],
+        **texts: str,
+    ) -> Decision:
         return cls(
             allow=allow,
+            guidance=guidance,
             violations=tuple(found["violations"]),
             warnings=tuple(found["warnings"]),
             waived=tuple(found["waived"]),
@@ -261,6 +299,7 @@ class Decision:
             "opa_version": self.opa_version,
             "decided_at": self.decided_at,
             "engine": self.engine,
+            "guidance": dict(self.guidance),
             **({"head_commit": self.head_commit} if self.head_commit else {}),
         }
 

@@ -14,6 +14,13 @@ from github_server import HEAD, GitHubServer, actions_env, standard_pull, write_
 from gate.cli import cli
 
 FAILED_CONTROL = {"id": "SR117-VAL-01", "status": "fail"}
+GUIDANCE = {
+    "selected": "SR 26-2",
+    "applied": "SR 26-2",
+    "in_force": "SR 26-2",
+    "effective_from": "2026-04-17",
+    "effective_until": "",
+}
 UNMET = {"role": "validator", "count": 1, "reason": "needed", "satisfied": False}
 
 
@@ -33,6 +40,7 @@ def written(**change: Any) -> dict[str, Any]:
         "opa_version": "1.22.3",
         "decided_at": "2026-11-30T12:00:00Z",
         "engine": "local",
+        "guidance": GUIDANCE,
         "head_commit": HEAD,
     }
     doc.update(change)
@@ -72,6 +80,12 @@ def test_consistent_allowed_decision_is_published(tmp_path: Path) -> None:
         {"stage": "anywhere"},
         {"engine": None},
         {"head_commit": "HEAD~1"},
+        {"guidance": None},
+        {"guidance": {"applied": "SR 26-2"}},
+        {"guidance": {**GUIDANCE, "in_force": 26}},
+        {"guidance": {**GUIDANCE, "effective_from": "17 Apr 2026"}},
+        {"guidance": {**GUIDANCE, "effective_from": ""}},
+        {"guidance": {**GUIDANCE, "extra": ""}},
     ],
 )
 def test_inconsistent_decision_is_refused_and_nothing_published(

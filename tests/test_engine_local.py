@@ -151,6 +151,9 @@ def test_undefined_decision_with_real_opa(tmp_path: Path) -> None:
         '"required_approvals": [{"role": "validator", "satisfied": false}]}',
         'decision := {"allow": true, "stage": "production", "violations": [], "warnings": [], '
         '"waived": [], "controls": [{"id": "A", "status": "pass"}], "required_approvals": []}',
+        # consistent, but silent on the guidance applied
+        'decision := {"allow": true, "stage": "merge", "violations": [], "warnings": [], '
+        '"waived": [], "controls": [{"id": "A", "status": "pass"}], "required_approvals": []}',
     ],
 )
 def test_wrong_shape_or_inconsistent_allow_is_refused(tmp_path: Path, body: str) -> None:
@@ -164,7 +167,9 @@ def test_consistent_allow_from_minimal_policy_is_accepted(tmp_path: Path) -> Non
     body = (
         'decision := {"allow": true, "stage": input.stage, "violations": [], '
         '"warnings": [], "waived": [], "controls": [{"id": "A", "status": "pass"}], '
-        '"required_approvals": [{"role": "validator", "satisfied": true}]}'
+        '"required_approvals": [{"role": "validator", "satisfied": true}], '
+        '"guidance": {"selected": "SR 26-2", "applied": "SR 26-2", "in_force": "SR 26-2", '
+        '"effective_from": "2026-04-17", "effective_until": ""}}'
     )
     decision = _decide(LocalOpaEngine(find_opa(), _policy_dir(tmp_path, body)), "merge")
     assert decision.allow is True

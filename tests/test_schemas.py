@@ -753,6 +753,13 @@ def sample_decision() -> dict[str, Any]:
         "opa_version": "1.4.2",
         "decided_at": "2026-11-30T12:00:00Z",
         "engine": "local",
+        "guidance": {
+            "selected": "SR 26-2",
+            "applied": "SR 26-2",
+            "in_force": "SR 26-2",
+            "effective_from": "2026-04-17",
+            "effective_until": "",
+        },
     }
 
 
@@ -780,6 +787,13 @@ def test_sample_decision_is_valid() -> None:
             "type",
         ),
         (lambda d: d.update(engine="cloud"), "$.engine", "enum"),
+        (lambda d: d.pop("guidance"), "$", "required"),
+        (lambda d: d["guidance"].pop("in_force"), "$.guidance", "required"),
+        (
+            lambda d: d["guidance"].update(effective_from="17 Apr 2026"),
+            "$.guidance.effective_from",
+            "pattern",
+        ),
         (lambda d: d.update(extra=1), "$", "additionalProperties"),
     ],
 )

@@ -14,7 +14,13 @@ from rich.text import Text
 
 from gate.decision import Decision
 from gate.report.context import ReportContext
-from gate.report.text import approval_instruction, round_numbers_in, status_label, verdict
+from gate.report.text import (
+    approval_instruction,
+    guidance_text,
+    round_numbers_in,
+    status_label,
+    verdict,
+)
 
 WIDTH = 110
 _STATUS_STYLE = {"fail": "bold red", "waived": "yellow", "pass": "green", "not_applicable": "dim"}
@@ -33,6 +39,7 @@ def _header(decision: Decision, ctx: ReportContext) -> list[Text]:
             f"  policy  {decision.policy_revision}  (OPA {decision.opa_version}, "
             f"{decision.engine} engine)"
         ),
+        Text(f"  guidance  {guidance_text(decision.guidance)}"),
     ]
     if ctx.unknown:
         lines.append(

@@ -8,7 +8,7 @@ from typing import Any
 
 from gate.decision import Decision
 from gate.report.context import ReportContext
-from gate.report.text import approval_instruction, round_numbers_in, verdict
+from gate.report.text import approval_instruction, guidance_text, round_numbers_in, verdict
 
 
 def escape_data(text: str) -> str:
@@ -59,7 +59,7 @@ def to_github(decision: Decision, context: ReportContext | None = None) -> str:
         command(
             "notice" if decision.allow else "error",
             f"{len(decision.violations)} violation(s), {len(decision.missing_approvals)} "
-            f"missing approval(s)",
+            f"missing approval(s); supervisory guidance {guidance_text(decision.guidance)}",
             title=f"mrm-gate {decision.stage}: {verdict(decision.allow)}",
         )
     )

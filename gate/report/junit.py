@@ -8,7 +8,13 @@ from typing import Any
 
 from gate.decision import Decision
 from gate.report.context import ReportContext
-from gate.report.text import approval_instruction, round_numbers_in, short_digest, verdict
+from gate.report.text import (
+    approval_instruction,
+    guidance_text,
+    round_numbers_in,
+    short_digest,
+    verdict,
+)
 
 
 def _violation_text(v: dict[str, Any], ctx: ReportContext) -> str:
@@ -91,6 +97,8 @@ def to_junit(decision: Decision, context: ReportContext | None = None) -> str:
         ("bundle", short_digest(decision.bundle_digest)),
         ("policy_revision", decision.policy_revision),
         ("opa_version", decision.opa_version),
+        ("guidance", guidance_text(decision.guidance)),
+        ("guidance_applied", decision.guidance["applied"]),
     ):
         ET.SubElement(props, "property", name=name, value=value)
     for control in controls:

@@ -6,6 +6,7 @@ from gate.decision import Decision
 from gate.report.context import ReportContext
 from gate.report.text import (
     approval_instruction,
+    guidance_text,
     md_cell,
     md_code,
     round_numbers_in,
@@ -22,6 +23,8 @@ def to_markdown(decision: Decision, context: ReportContext | None = None) -> str
         "",
         f"Bundle {md_code(short_digest(decision.bundle_digest))} · policy "
         f"{md_code(decision.policy_revision[:23])} · OPA {decision.opa_version}",
+        "",
+        f"Supervisory guidance: {md_cell(guidance_text(decision.guidance))}",
         "",
     ]
     if ctx.unknown:

@@ -130,6 +130,7 @@ def to_sarif(decision: Decision, context: ReportContext | None = None) -> str:
                             "policy_revision": decision.policy_revision,
                             "opa_version": decision.opa_version,
                             "decided_at": decision.decided_at,
+                            "guidance": dict(decision.guidance),
                         },
                     }
                 ],

@@ -18,6 +18,24 @@ def verdict(allow: bool) -> str:
     return "allowed" if allow else "denied"
 
 
+def guidance_text(guidance: dict[str, str]) -> str:
+    """The supervisory guidance a decision applied, as every output says it: which one, its
+    dates, and why it is not the one in force or the one selected where it is not."""
+    applied = guidance["applied"]
+    if not applied:
+        return "none in force on the decision date"
+    span = f"in force from {guidance['effective_from']}"
+    if guidance["effective_until"]:
+        span += f" until {guidance['effective_until']}"
+    text = f"{applied} ({span})"
+    if applied != guidance["in_force"]:
+        in_force = guidance["in_force"] or "none"
+        return f"{text}, selected by the policy data; {in_force} is in force on the decision date"
+    if guidance["selected"] != applied:
+        return f"{text}; {guidance['selected']}, selected by the policy data, was not yet issued"
+    return text
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 

@@ -120,6 +120,13 @@ def test_fail_report_api_error_exits_3(tmp_path: Path) -> None:
                     "opa_version": "1",
                     "decided_at": NOW,
                     "engine": "local",
+                    "guidance": {
+                        "selected": "SR 26-2",
+                        "applied": "SR 26-2",
+                        "in_force": "SR 26-2",
+                        "effective_from": "2026-04-17",
+                        "effective_until": "",
+                    },
                     "head_commit": HEAD,
                 }
             ),

@@ -55,6 +55,13 @@ def decision(
         "opa_version": "1.0",
         "decided_at": "2026-11-30T12:00:00Z",
         "engine": "local",
+        "guidance": {
+            "selected": "SR 26-2",
+            "applied": "SR 26-2",
+            "in_force": "SR 26-2",
+            "effective_from": "2026-04-17",
+            "effective_until": "",
+        },
         "head_commit": HEAD,
     }
 

@@ -33,6 +33,7 @@ from gate.audit.docs_pack.model import (
     text,
 )
 from gate.decision import Decision
+from gate.report.text import guidance_text
 
 
 @cache
@@ -91,6 +92,7 @@ def overview(bundle: dict[str, Any], decision: Decision, digest: str) -> Section
         ("Decided at", text(decision.decided_at)),
         ("Policy revision", text(decision.policy_revision)),
         ("OPA version", text(decision.opa_version)),
+        ("Supervisory guidance", guidance_text(decision.guidance)),
         ("Controls", ", ".join(f"{counts[s]} {STATUS_LABEL[s]}" for s in STATUS_ORDER)),
     ]
     return Section("overview", "Identification and decision", [KeyValues(rows)])

@@ -12,6 +12,7 @@ package gate.main
 
 import data.gate.lib.approvals
 import data.gate.lib.config
+import data.gate.lib.guidance
 
 _promotion_order := {"merge": 1, "staging": 2, "production": 3}
 
@@ -47,6 +48,16 @@ input_problems contains "input.context.bundle_digest must be the bundle's sha256
 
 input_problems contains "input.approvals must be a list" if {
 	not _approvals_ok
+}
+
+# The supervisory guidance the bank selects must be one the policy data dates: a decision
+# under a guidance nobody can name would claim rules it did not apply.
+_selected_guidance := json.marshal(object.get(config.settings, ["sr117", "guidance"], null))
+
+_known_guidances := concat(", ", sort(object.keys(object.get(config.settings, ["sr117", "guidances"], {}))))
+
+input_problems contains sprintf("policy data sr117.guidance %s names no known guidance (known: %s); set it to one of them", [_selected_guidance, _known_guidances]) if {
+	not guidance.known
 }
 
 # A package under data.gate.controls that is not a helper (lib, common, *_test) and has
@@ -352,6 +363,7 @@ decision := {
 	"required_approvals": required_approvals,
 	"stale_approvals": stale_approvals,
 	"policy_revision": policy_revision,
+	"guidance": guidance.summary,
 } if count(input_problems) == 0
 
 decision := {
@@ -364,4 +376,5 @@ decision := {
 	"required_approvals": [],
 	"stale_approvals": [],
 	"policy_revision": policy_revision,
+	"guidance": guidance.summary,
 } if count(input_problems) > 0

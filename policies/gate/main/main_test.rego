@@ -312,3 +312,40 @@ test_success_data_date_override_moves_applicability if {
 	moved.status == "not_applicable"
 	moved.reason == "not yet in force: effective from 2027-01-01"
 }
+
+test_success_decision_names_the_guidance_applied if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+	d.guidance == {
+		"selected": "SR 26-2",
+		"applied": "SR 26-2",
+		"in_force": "SR 26-2",
+		"effective_from": "2026-04-17",
+		"effective_until": "",
+	}
+}
+
+test_success_decision_before_sr_26_2_names_sr_11_7 if {
+	inp := json.patch(_input("merge"), [{"op": "replace", "path": "/context/now", "value": "2026-04-16T23:59:59Z"}])
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as inp
+	d.guidance == {
+		"selected": "SR 26-2",
+		"applied": "SR 11-7",
+		"in_force": "SR 11-7",
+		"effective_from": "2011-04-04",
+		"effective_until": "2026-04-17",
+	}
+}
+
+test_fail_unknown_guidance_selection_is_an_input_problem if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+		with data.gate.overrides as {"sr117": {"guidance": "SR 99-1"}}
+	d.allow == false
+	[v.msg | some v in d.violations] == [`policy data sr117.guidance "SR 99-1" names no known guidance (known: SR 11-7, SR 26-2); set it to one of them`]
+	d.guidance.selected == "SR 99-1"
+	d.guidance.applied == ""
+}
+
+test_success_decision_with_input_problems_names_the_guidance if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as object.union(_input("merge"), {"stage": "nowhere"})
+	d.guidance.applied == "SR 26-2"
+}

@@ -1,47 +1,24 @@
 # METADATA
 # title: SR 11-7 / SR 26-2 shared helpers
 # description: |
-#   Not a control (it defines no `control`). Holds the selected supervisory guidance,
-#   settings sr117.guidance: "SR 26-2" (the default, in force since 17 Apr 2026) or
-#   "SR 11-7" (superseded, still the basis of many bank MRM policies), the rules that
-#   guidance brings (settings sr117.guidances), the SR settings of the bundle's risk
-#   tier, and the decision date (presence and date helpers are gate.lib.values and
-#   gate.lib.dates). Each guidance carries its dates in data (effective_from,
-#   effective_until): the guidance applied on a decision date is the bank's selection
-#   once that guidance exists, and before then the guidance in force on the date
-#   (SR 11-7 until 17 Apr 2026), so a decision dated before SR 26-2 never applies it.
+#   Not a control (it defines no `control`). Holds, for the SR controls, the guidance
+#   the decision applies (worked out once, in gate.lib.guidance, from the bank's
+#   selection settings sr117.guidance and the dates of settings sr117.guidances), the
+#   rules that guidance brings, the SR settings of the bundle's risk tier, and the
+#   decision date (presence and date helpers are gate.lib.values and gate.lib.dates).
 package gate.controls.sr117.lib
 
 import data.gate.lib.config
 import data.gate.lib.dates
+import data.gate.lib.guidance as supervisory
 
 settings := config.settings.sr117
 
-guidance := object.get(settings, "guidance", "SR 26-2")
+guidance := supervisory.selected
 
-_in_force_on(g, day) if {
-	g.effective_from <= day
-	object.get(g, "effective_until", "") == ""
-}
+in_force := supervisory.in_force
 
-_in_force_on(g, day) if {
-	g.effective_from <= day
-	day < g.effective_until
-}
-
-# in_force is the guidance in force on the decision date, by the dates in data.
-in_force := name if {
-	some name, g in settings.guidances
-	_in_force_on(g, today)
-}
-
-# applied is the guidance the SR controls apply on the decision date: the selected one
-# once it has been issued, the one in force before that.
-applied := guidance if {
-	settings.guidances[guidance].effective_from <= today
-} else := in_force if {
-	settings.guidances[guidance]
-}
+applied := supervisory.applied
 
 # note says, for messages, which guidance applies and why.
 note := sprintf("%s (in force on %s)", [applied, today]) if {
