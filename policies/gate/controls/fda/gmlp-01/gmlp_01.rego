@@ -10,7 +10,7 @@
 #   section: GMLP Principle 1 (multi-disciplinary expertise)
 #   severity: high
 #   stages: [staging]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-01"]
 
 import data.gate.lib.config

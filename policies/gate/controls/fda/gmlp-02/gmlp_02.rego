@@ -10,7 +10,7 @@
 #   section: GMLP Principle 2 (good software engineering and security practices)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-02"]
 
 import data.gate.lib.result

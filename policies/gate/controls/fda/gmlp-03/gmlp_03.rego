@@ -12,7 +12,7 @@
 #   section: GMLP Principle 3 (participants and data representative of the intended patient population)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-03"]
 
 import data.gate.controls.fda.common

@@ -10,7 +10,7 @@
 #   section: GMLP Principle 4 (training data sets independent of test sets)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-04"]
 
 import data.gate.controls.fda.common

@@ -11,7 +11,7 @@
 #   section: GMLP Principle 5 (reference datasets based upon best available methods)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-05"]
 
 import data.gate.controls.fda.common

@@ -12,7 +12,7 @@
 #   section: GMLP Principles 6 and 7 (model design tailored to data and intended use; human-AI team performance)
 #   severity: high
 #   stages: [staging]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-06"]
 
 import data.gate.controls.fda.common

@@ -12,7 +12,7 @@
 #   section: GMLP Principle 8 (testing demonstrates device performance during clinically relevant conditions)
 #   severity: high
 #   stages: [staging]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-07"]
 
 import data.gate.controls.fda.common

@@ -10,7 +10,7 @@
 #   section: GMLP Principle 9 (users are provided clear, essential information)
 #   severity: medium
 #   stages: [production]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-08"]
 
 import data.gate.controls.fda.common

@@ -11,7 +11,7 @@
 #   section: GMLP Principle 10 (deployed models are monitored for performance and re-training risks are managed)
 #   severity: high
 #   stages: [monitoring]
-#   effective_from: "2021-10-27"
+#   effective_from_data: [fda, guidances, GMLP, effective_from]
 package gate.controls.fda["gmlp-09"]
 
 import data.gate.controls.fda.common

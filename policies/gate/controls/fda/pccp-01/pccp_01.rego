@@ -12,7 +12,7 @@
 #   section: PCCP guidance, Description of Modifications; FD&C Act §515C
 #   severity: critical
 #   stages: [merge]
-#   effective_from: "2024-12-04"
+#   effective_from_data: [fda, guidances, PCCP, effective_from]
 package gate.controls.fda["pccp-01"]
 
 import data.gate.controls.fda.common

@@ -10,7 +10,7 @@
 #   section: PCCP guidance, Modification Protocol (data management, re-training, performance evaluation, update procedures)
 #   severity: critical
 #   stages: [staging]
-#   effective_from: "2024-12-04"
+#   effective_from_data: [fda, guidances, PCCP, effective_from]
 package gate.controls.fda["pccp-02"]
 
 import data.gate.controls.fda.common

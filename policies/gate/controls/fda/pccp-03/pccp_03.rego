@@ -10,7 +10,7 @@
 #   section: PCCP guidance, Impact Assessment
 #   severity: high
 #   stages: [staging]
-#   effective_from: "2024-12-04"
+#   effective_from_data: [fda, guidances, PCCP, effective_from]
 package gate.controls.fda["pccp-03"]
 
 import data.gate.controls.fda.common

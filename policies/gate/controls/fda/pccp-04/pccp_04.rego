@@ -11,7 +11,7 @@
 #   section: PCCP guidance, update procedures, labeling and version control
 #   severity: high
 #   stages: [production]
-#   effective_from: "2024-12-04"
+#   effective_from_data: [fda, guidances, PCCP, effective_from]
 package gate.controls.fda["pccp-04"]
 
 import data.gate.controls.fda.common

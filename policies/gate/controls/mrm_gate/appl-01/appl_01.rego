@@ -13,7 +13,7 @@
 #   section: "Gate convention: applicability switches of the control catalogue; SR 11-7 §VI / SR 26-2 §VI inventory scope; EU AI Act Art 6; FDA device software functions; Reg B §1002.9"
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [mrm_gate, controls_effective_from]
 package gate.controls.mrm_gate["appl-01"]
 
 import data.gate.lib.config

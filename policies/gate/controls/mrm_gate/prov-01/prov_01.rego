@@ -13,7 +13,7 @@
 #   section: "SOC 2 CC8.1 (tracks system changes); SR 11-7 §VI / SR 26-2 §VI documentation; EU AI Act Art 12, Art 18"
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [mrm_gate, controls_effective_from]
 package gate.controls.mrm_gate["prov-01"]
 
 import data.gate.lib.result

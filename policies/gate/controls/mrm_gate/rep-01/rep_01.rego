@@ -14,7 +14,7 @@
 #   section: "SR 11-7 §IV and §VI documentation (enough detail to reproduce) / SR 26-2 §V; EU AI Act Annex IV(2); FDA GMLP principle 2"
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2011-04-04"
+#   effective_from_data: [mrm_gate, controls_effective_from]
 package gate.controls.mrm_gate["rep-01"]
 
 import data.gate.lib.config
