@@ -176,6 +176,14 @@ def test_missing_values_are_shown_as_missing(records: dict[str, dict[str, Any]])
     assert "| Constraints | missing |" in md
 
 
+def test_overview_names_the_supervisory_guidance(records: dict[str, dict[str, Any]]) -> None:
+    pack = _pack("credit-complete.json", records["credit-complete.json"])
+    html = docs_pack.to_html(pack)
+    assert "<th>Supervisory guidance</th><td>SR 26-2 (in force from 2026-04-17)</td>" in html
+    md = docs_pack.to_markdown(pack)
+    assert "| Supervisory guidance | SR 26-2 (in force from 2026-04-17) |" in md
+
+
 def test_pack_refuses_a_decision_about_another_bundle(
     records: dict[str, dict[str, Any]],
 ) -> None:
