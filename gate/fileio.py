@@ -39,8 +39,50 @@ def _limit_problem(name: str, path: str, message: str, fix: str) -> EvidenceErro
     return EvidenceError(f"{name}: {path}: {message}", [Problem(name, path, message, fix)])
 
 
-def check_limits(value: Any, name: str, path: str = "$", depth: int = 0) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, strings over MAX_STRING, non-finite numbers."""
+def check_limits(value: Any, name: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, strings over MAX_STRING, non-finite numbers.
+
+    A document within the limits is walked once without building any JSON path; only one
+    that breaks a limit is walked again to name where.
+    """
+    if not _within_limits(value):
+        _locate_limit(value, name)
+
+
+def _within_limits(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` keeps every limit; it never descends past MAX_DEPTH. Strings,
+    ints and nulls, most of a document, are judged in the loop without a call."""
+    if isinstance(value, dict):
+        if value and depth >= MAX_DEPTH:
+            return False
+        for key, item in value.items():
+            if len(key) > MAX_STRING:
+                return False
+            if isinstance(item, str):
+                if len(item) > MAX_STRING:
+                    return False
+            elif not (isinstance(item, int) or item is None or _within_limits(item, depth + 1)):
+                return False
+        return True
+    if isinstance(value, list):
+        if value and depth >= MAX_DEPTH:
+            return False
+        for item in value:
+            if isinstance(item, str):
+                if len(item) > MAX_STRING:
+                    return False
+            elif not (isinstance(item, int) or item is None or _within_limits(item, depth + 1)):
+                return False
+        return True
+    if isinstance(value, str):
+        return len(value) <= MAX_STRING
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return not isinstance(value, _NonFinite)
+
+
+def _locate_limit(value: Any, name: str, path: str = "$", depth: int = 0) -> None:
+    """Raise the problem of the first limit ``value`` breaks, with its JSON path."""
     if depth > MAX_DEPTH:
         raise _limit_problem(
             name, path, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure"
@@ -50,10 +92,10 @@ def check_limits(value: Any, name: str, path: str = "$", depth: int = 0) -> None
             here = f"{path}.{key[:80]}"
             if len(key) > MAX_STRING:
                 raise _limit_problem(name, here, "key too long", "use a short key")
-            check_limits(item, name, here, depth + 1)
+            _locate_limit(item, name, here, depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            check_limits(item, name, f"{path}[{i}]", depth + 1)
+            _locate_limit(item, name, f"{path}[{i}]", depth + 1)
     elif isinstance(value, str):
         if len(value) > MAX_STRING:
             raise _limit_problem(
