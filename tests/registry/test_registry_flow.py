@@ -35,7 +35,13 @@ from example_repo import (  # noqa: E402
 from github_server import GitHubServer  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 from mlflow.exceptions import MlflowException  # noqa: E402
-from mlflow_server import DEVELOPER, GATE, MlflowServer, mlflow_server  # noqa: E402, F401
+from mlflow_server import (  # noqa: E402, F401
+    DEVELOPER,
+    GATE,
+    MlflowServer,
+    free_port,
+    mlflow_server,
+)
 
 from gate.cli import cli  # noqa: E402
 
@@ -244,6 +250,37 @@ def test_a_model_version_the_server_lacks_says_what_to_do(flow: Flow, tmp_path: 
     assert not (tmp_path / "bundle.json").exists()
 
 
+def test_a_refused_trace_prints_no_credentials(flow: Flow, tmp_path: Path) -> None:
+    from gate.registry import decision_log
+
+    log = tmp_path / "decisions"
+    decision_log.append(
+        log,
+        [
+            {"decision_id": "dec-1", "decided_at": NOW, "model_name": MODEL,
+             "model_version": "1", "input_digest": "sha256:" + "0" * 64, "score": 0.25,
+             "decision": "approve", "overrides": "[]"},
+        ],
+    )  # fmt: skip
+    # The server refuses a wrong password inside the URI (401); the refusal names the
+    # server's answer, never the URI's user-info.
+    env = _uri_with_credentials(flow, (DEVELOPER[0], "not-dana-password"))
+    res = _invoke(["trace", "dec-1", "--log", str(log)], env)
+    assert res.exit_code == 3, res.output
+    assert f"MLflow registry refused to read {MODEL} version 1" in res.stderr
+    assert "401" in res.stderr
+    assert "not-dana-password" not in res.output and f"{DEVELOPER[0]}:" not in res.output
+    # No server on the port: MLflow's own message repeats the whole URI, stripped here.
+    port = free_port()
+    env["MLFLOW_TRACKING_URI"] = f"http://{DEVELOPER[0]}:not-dana-password@127.0.0.1:{port}"
+    res = _invoke(["trace", "dec-1", "--log", str(log)], env)
+    assert res.exit_code == 3, res.output
+    assert f"API request to http://127.0.0.1:{port}/api/2.0/mlflow/model-versions/get" in (
+        res.stderr
+    )
+    assert "not-dana-password" not in res.output and f"{DEVELOPER[0]}:" not in res.output
+
+
 def _promote(flow: Flow, bundle: Path, env: dict[str, str], *extra: str) -> Result:
     return _invoke(
         ["promote", "--bundle", str(bundle), "--stage", "production", "--now", NOW, *extra],
@@ -287,6 +324,14 @@ def test_promotion_only_after_approvals_and_only_by_the_gate(flow: Flow, tmp_pat
     assert "MLflow registry refused to register the candidate" in res.stderr
     assert "403" in res.stderr and "Permission denied" in res.stderr
     assert DEVELOPER[1] not in res.output
+    # The same identity inside the tracking URI: refused alike, and the refusal names the
+    # server without the user-info.
+    res = _promote(flow, reproduced, _uri_with_credentials(flow, DEVELOPER), *github)
+    assert res.exit_code == 3, res.output
+    assert "MLflow registry refused to register the candidate" in res.stderr
+    assert "403" in res.stderr
+    assert DEVELOPER[1] not in res.output and f"{DEVELOPER[0]}:" not in res.output
+
     res = _promote(flow, reproduced, flow.env, *github)
     assert res.exit_code == 0, res.output
     assert f"promoted {MODEL} version 1 to @production" in res.stderr
