@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +18,9 @@ from gate.cli.options import opa_url_option, policy_options, timeout_option
 from gate.clock import now_option, resolve_now
 from gate.errors import EXIT_DENIED, UsageError
 from gate.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from gate.decision import Decision
 
 
 def register(cli: click.Group) -> None:
@@ -104,117 +108,151 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     help="summary: the monitoring figures; the others: the decision, as for `check`.",
 )
 @policy_options
-def monitor(
-    bundle_path: Path,
-    baseline_path: Path,
-    current_path: Path,
-    outcomes_path: Path | None,
-    output_path: Path,
-    report_path: Path | None,
-    history_path: Path | None,
-    report_html: Path | None,
-    baseline_id: str | None,
-    period_start: str | None,
-    period_end: str | None,
-    as_of: str | None,
-    now: str | None,
-    compute_engine: str,
-    memory_limit: str,
-    spark_master: str,
-    opa_url: str | None,
-    timeout: float,
-    use_github: bool,
-    fail_on_warn: bool,
-    fmt: str,
-    policy: Path | None,
-    data_files: tuple[Path, ...],
-    opa_bin: str | None,
-) -> int:
+def monitor(**options: Any) -> int:
     """Compute PSI/CSI, AIR, outcome analysis and overrides for a window, write them into a
     copy of the bundle as monitoring.latest and evaluate it at stage `monitoring`.
 
     Exit codes: 0 ok or warn, 1 alert (or warn with --fail-on-warn), 2 bad input,
     3 engine or GitHub error.
     """
-    from gate import app
-    from gate.cli.root import _engine, _policy_source
+    return run(MonitorOptions(**options))
+
+
+@dataclass(frozen=True)
+class MonitorOptions:
+    """What `monitor` was asked, one field per option (click's parameter names)."""
+
+    bundle_path: Path
+    baseline_path: Path
+    current_path: Path
+    outcomes_path: Path | None
+    output_path: Path
+    report_path: Path | None
+    history_path: Path | None
+    report_html: Path | None
+    baseline_id: str | None
+    period_start: str | None
+    period_end: str | None
+    as_of: str | None
+    now: str | None
+    compute_engine: str
+    memory_limit: str
+    spark_master: str
+    opa_url: str | None
+    timeout: float
+    use_github: bool
+    fail_on_warn: bool
+    fmt: str
+    policy: Path | None
+    data_files: tuple[Path, ...]
+    opa_bin: str | None
+
+
+def run(o: MonitorOptions) -> int:
+    """Compute the window's figures, decide on them, write every output asked for."""
     from gate.evidence import load_bundle
     from gate.monitor import evidence as ev
     from gate.monitor.plan import read_plan
+
+    _check_usage(o)
+    decided_at = resolve_now(o.now)
+    bundle = load_bundle(o.bundle_path)
+    plan = read_plan(bundle, str(o.bundle_path))
+    result = _figures(plan, o, decided_at)
+    new_bundle = ev.monitored_bundle(bundle, result.latest, str(o.output_path))
+    decision = _decide(new_bundle, o, decided_at)
+    verdict = ev.outcome(decision)
+    _write_outputs(o, new_bundle, result, decision, verdict)
+    summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
+    if o.fmt == "summary":
+        click.echo(summary, nl=False)
+    else:
+        from gate.cli.root import emit_report
+
+        emit_report(decision, o.output_path, o.fmt, None, False, github_collected=o.use_github)
+    if o.use_github:
+        _publish(plan.model_id, summary, decision)
+    click.echo(f"mrm-gate: monitoring {verdict}; bundle written to {o.output_path}", err=True)
+    if verdict == ev.ALERT or (verdict == ev.WARN and o.fail_on_warn):
+        return EXIT_DENIED
+    return 0
+
+
+def _check_usage(o: MonitorOptions) -> None:
+    from gate.monitor.run import parse_time
+
+    if (o.period_start is None) != (o.period_end is None):
+        raise UsageError("give both --period-start and --period-end, or neither")
+    if o.period_start and o.period_end:
+        parse_time(o.period_start, "--period-start")
+        parse_time(o.period_end, "--period-end")
+        if o.period_end < o.period_start:
+            raise UsageError("--period-end is before --period-start")
+    if o.output_path.resolve() == o.bundle_path.resolve():
+        raise UsageError("--output must differ from --bundle: the input bundle is kept as is")
+
+
+def _figures(plan: Any, o: MonitorOptions, decided_at: str) -> Any:
+    """The monitoring figures of the window, computed by the engine asked for."""
     from gate.monitor.run import Options, compute, parse_time
     from gate.monitor.tables import read_table
 
-    if (period_start is None) != (period_end is None):
-        raise UsageError("give both --period-start and --period-end, or neither")
-    if period_start and period_end:
-        parse_time(period_start, "--period-start")
-        parse_time(period_end, "--period-end")
-        if period_end < period_start:
-            raise UsageError("--period-end is before --period-start")
-    if output_path.resolve() == bundle_path.resolve():
-        raise UsageError("--output must differ from --bundle: the input bundle is kept as is")
-    decided_at = resolve_now(now)
-    bundle = load_bundle(bundle_path)
-    plan = read_plan(bundle, str(bundle_path))
     opts = Options(
-        baseline_id=baseline_id or baseline_path.name.split(".")[0],
+        baseline_id=o.baseline_id or o.baseline_path.name.split(".")[0],
         computed_at=decided_at,
-        as_of=parse_time(as_of or decided_at, "--as-of"),
-        period=(period_start, period_end) if period_start and period_end else None,
-        engine=compute_engine,
+        as_of=parse_time(o.as_of or decided_at, "--as-of"),
+        period=(o.period_start, o.period_end) if o.period_start and o.period_end else None,
+        engine=o.compute_engine,
     )
-    if compute_engine == "numpy":
-        baseline = read_table(baseline_path, "baseline")
-        current = read_table(current_path, "current")
-        outcomes = read_table(outcomes_path, "outcomes") if outcomes_path else None
-        result = compute(plan, baseline, current, outcomes, opts)
-    else:
-        result = _compute_sql(
-            plan,
-            {"baseline": baseline_path, "current": current_path, "outcomes": outcomes_path},
-            opts,
-            memory_limit=memory_limit,
-            spark_master=spark_master,
-        )
-    new_bundle = ev.monitored_bundle(bundle, result.latest, str(output_path))
+    if o.compute_engine == "numpy":
+        baseline = read_table(o.baseline_path, "baseline")
+        current = read_table(o.current_path, "current")
+        outcomes = read_table(o.outcomes_path, "outcomes") if o.outcomes_path else None
+        return compute(plan, baseline, current, outcomes, opts)
+    return _compute_sql(
+        plan,
+        {"baseline": o.baseline_path, "current": o.current_path, "outcomes": o.outcomes_path},
+        opts,
+        memory_limit=o.memory_limit,
+        spark_master=o.spark_master,
+    )
 
-    engine = _engine(opa_url, opa_bin, _policy_source(policy, data_files), timeout)
+
+def _decide(new_bundle: dict[str, Any], o: MonitorOptions, decided_at: str) -> Decision:
+    """The monitored bundle evaluated at stage `monitoring`, through gate.app like check."""
+    from gate import app
+    from gate.cli.root import _engine, _policy_source
+
+    engine = _engine(o.opa_url, o.opa_bin, _policy_source(o.policy, o.data_files), o.timeout)
     policy_input = app.policy_input_for(
         new_bundle,
         "monitoring",
         now=decided_at,
         repository=os.environ.get("GITHUB_REPOSITORY", ""),
     )
-    decision = app.decide(engine, policy_input)
-    verdict = ev.outcome(decision)
-    write_atomic(output_path, ev.bundle_text(new_bundle))
-    if report_path is not None:
+    return app.decide(engine, policy_input)
+
+
+def _write_outputs(
+    o: MonitorOptions, new_bundle: dict[str, Any], result: Any, decision: Decision, verdict: str
+) -> None:
+    """The monitored bundle, and the JSON report, history and HTML report when asked."""
+    from gate.monitor import evidence as ev
+
+    write_atomic(o.output_path, ev.bundle_text(new_bundle))
+    if o.report_path is not None:
         report = {
             **result.report,
             "outcome": verdict,
             "latest": result.latest,
             "decision": decision.to_dict(),
         }
-        write_atomic(report_path, json.dumps(report, indent=2, allow_nan=False) + "\n")
-    if history_path is not None or report_html is not None:
+        write_atomic(o.report_path, json.dumps(report, indent=2, allow_nan=False) + "\n")
+    if o.history_path is not None or o.report_html is not None:
         from gate.audit.docs_pack import monitoring_report
 
-        monitoring_report.write(history_path, report_html, new_bundle, result.latest,
+        monitoring_report.write(o.history_path, o.report_html, new_bundle, result.latest,
                                 decision, verdict)  # fmt: skip
-
-    summary = ev.summary_markdown(plan.model_id, verdict, result.latest, decision)
-    if fmt == "summary":
-        click.echo(summary, nl=False)
-    else:
-        from gate.cli.root import emit_report
-
-        emit_report(decision, output_path, fmt, None, False, github_collected=use_github)
-    if use_github:
-        _publish(plan.model_id, summary, decision)
-    click.echo(f"mrm-gate: monitoring {verdict}; bundle written to {output_path}", err=True)
-    if verdict == ev.ALERT or (verdict == ev.WARN and fail_on_warn):
-        return EXIT_DENIED
-    return 0
 
 
 def _compute_sql(
