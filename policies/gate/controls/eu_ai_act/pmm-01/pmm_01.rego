@@ -2,8 +2,8 @@
 # title: Post-market monitoring plan in the documentation, monitoring running
 # description: |
 #   A post-market monitoring plan exists and is part of the technical documentation
-#   (Annex IV heading 9), the monitoring job is active, and at the monitoring stage the
-#   latest run covers a stated period.
+#   (Annex IV heading 9), the monitoring job is active, and at the stages of settings
+#   eu_ai_act.monitoring_period_stages (monitoring) the latest run covers a stated period.
 # custom:
 #   control_id: EUAIA-PMM-01
 #   framework: EU AI Act
@@ -36,7 +36,7 @@ deny contains result.violation(rego.metadata.chain(), common.gap_msg(f), common.
 }
 
 deny contains result.violation(rego.metadata.chain(), common.gap_msg(f), common.json_path(f.path), f.fix) if {
-	input.stage == "monitoring"
+	input.stage in common.settings.monitoring_period_stages
 	some f in _period_fields
 	common.lacks(f.path, f.kind)
 }

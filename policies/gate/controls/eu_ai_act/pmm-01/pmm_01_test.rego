@@ -53,3 +53,22 @@ test_annotation if {
 	control.control.framework == "EU AI Act"
 	control.control.effective_from == "2027-12-02"
 }
+
+# Where each stage-bound rule fires, written down from the control as it stood when the
+# stage moved from the rule's body into the policy data: exactly these stages.
+test_success_monitoring_period_required_exactly_at_monitoring if {
+	b := fx.without(["/monitoring/latest/period"])
+	{[stage, path] |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		found := _paths(control.deny) with input as fx.policy_input(b, stage, fx.now)
+		some path in found
+		startswith(path, "$.monitoring.latest.period")
+	} == {["monitoring", "$.monitoring.latest.period.start"], ["monitoring", "$.monitoring.latest.period.end"]}
+}
+
+test_success_monitoring_period_stages_are_policy_data if {
+	b := fx.without(["/monitoring/latest/period"])
+	found := _paths(control.deny) with input as fx.policy_input(b, "production", fx.now)
+		with data.gate.overrides as {"eu_ai_act": {"monitoring_period_stages": ["production"]}}
+	"$.monitoring.latest.period.start" in found
+}

@@ -5,7 +5,8 @@
 #   the most-favoured group's) is computed on the validation sample. A ratio below the
 #   policy threshold, or a statistically significant gap, blocks release until a proxy and
 #   driver review and a search for less discriminatory alternatives are recorded and a
-#   fair-lending reviewer approves. Credit models always need that review in production.
+#   fair-lending reviewer approves. Credit models always need that review at the stages of
+#   settings fair_lending.review_stages (production).
 # custom:
 #   control_id: FL-DI-01
 #   framework: Fair lending / ECOA
@@ -195,5 +196,5 @@ required_approvals contains result.approval_requirement(
 	_settings.review_count,
 	"a credit model needs a fair-lending review before production",
 ) if {
-	input.stage == "production"
+	input.stage in _settings.review_stages
 }

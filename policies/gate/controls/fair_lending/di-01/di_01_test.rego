@@ -136,3 +136,20 @@ test_success_applicable_to_credit if {
 test_success_metadata if {
 	control.control.id == "FL-DI-01"
 }
+
+# Where each stage-bound rule fires, written down from the control as it stood when the
+# stage moved from the rule's body into the policy data: exactly these stages.
+test_success_fair_lending_review_required_exactly_at_production if {
+	{stage |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		reqs := control.required_approvals with input as _input(_fairness, "high", stage)
+		some r in reqs
+		r.reason == "a credit model needs a fair-lending review before production"
+	} == {"production"}
+}
+
+test_success_review_stages_are_policy_data if {
+	reqs := control.required_approvals with input as _input(_fairness, "high", "staging")
+		with data.gate.overrides as {"fair_lending": {"review_stages": ["staging"]}}
+	"a credit model needs a fair-lending review before production" in {r.reason | some r in reqs}
+}

@@ -10,7 +10,9 @@
 #   at settings monitoring.psi_share_floor); a headline that differs from the bins by more
 #   than monitoring.psi_recompute_tolerance is denied, since the bands would otherwise
 #   judge a number the distributions do not support. Each input's CSI is recomputed the
-#   same way from that input's bins (bins.<input>) when the run records them.
+#   same way from that input's bins (bins.<input>) when the run records them. The score
+#   bins are required at the stages of settings monitoring.bins_required_stages
+#   (monitoring).
 # custom:
 #   control_id: MON-PSI-01
 #   framework: Model monitoring conventions
@@ -90,7 +92,7 @@ deny contains result.violation(
 	"$.monitoring.latest.bins",
 	"record the binned expected and actual distributions the PSI was computed from",
 ) if {
-	input.stage == "monitoring"
+	input.stage in config.settings.monitoring.bins_required_stages
 	count(object.get(_latest, "bins", {})) == 0
 }
 

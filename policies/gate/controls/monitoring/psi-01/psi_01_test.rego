@@ -167,3 +167,22 @@ test_fail_unreadable_input_bins if {
 	ds := control.deny with input as _input(b, "monitoring")
 	{v.evidence_path | some v in ds} == {"$.monitoring.latest.bins.debt_to_income"}
 }
+
+# Where each stage-bound rule fires, written down from the control as it stood when the
+# stage moved from the rule's body into the policy data: exactly these stages.
+test_success_bins_required_exactly_at_monitoring if {
+	b := json.remove(_bundle, ["monitoring/latest/bins"])
+	{stage |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		ds := control.deny with input as _input(b, stage)
+		some v in ds
+		v.evidence_path == "$.monitoring.latest.bins"
+	} == {"monitoring"}
+}
+
+test_success_bins_required_stages_are_policy_data if {
+	b := json.remove(_bundle, ["monitoring/latest/bins"])
+	ds := control.deny with input as _input(b, "staging")
+		with data.gate.overrides as {"monitoring": {"bins_required_stages": ["staging"]}}
+	"$.monitoring.latest.bins" in {v.evidence_path | some v in ds}
+}

@@ -4,8 +4,9 @@
 #   The model has a firm-wide inventory record naming its purpose, permitted and
 #   restricted uses, inputs, outputs, owner, developers, validators, status and
 #   validation dates, and links the gated artefact to the registry: the inventory
-#   record's uri and the artefact's registered name. A production promotion needs a promotable inventory status
-#   (settings sr117.promotable_inventory_statuses).
+#   record's uri and the artefact's registered name. A promotion needs a promotable
+#   inventory status (settings sr117.promotable_inventory_statuses) at the stages of
+#   settings sr117.inventory_status_stages (production).
 # custom:
 #   control_id: SR117-INV-01
 #   framework: SR 11-7 / SR 26-2
@@ -64,7 +65,7 @@ deny contains result.violation(
 	"$.inventory.status",
 	"have model risk management move the inventory record to an approved status first",
 ) if {
-	input.stage == "production"
+	input.stage in lib.settings.inventory_status_stages
 	status := _inventory.status
 	values.present(status)
 	not status in lib.settings.promotable_inventory_statuses

@@ -50,3 +50,21 @@ test_success_metadata_names_both_guidances if {
 test_fail_registry_linkage_removed if {
 	fx.paths(control.deny) == {"$.inventory.uri", "$.artifact.name"} with input as fx.input_at("merge", fx.without(["/inventory/uri", "/artifact/name"]))
 }
+
+# Where each stage-bound rule fires, written down from the control as it stood when the
+# stage moved from the rule's body into the policy data: exactly these stages.
+test_success_inventory_status_checked_exactly_at_production if {
+	b := fx.patched({"inventory": {"status": "retired"}})
+	{stage |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		found := fx.paths(control.deny) with input as fx.input_at(stage, b)
+		"$.inventory.status" in found
+	} == {"production"}
+}
+
+test_success_inventory_status_stages_are_policy_data if {
+	b := fx.patched({"inventory": {"status": "retired"}})
+	found := fx.paths(control.deny) with input as fx.input_at("staging", b)
+		with data.gate.overrides as {"sr117": {"inventory_status_stages": ["staging"]}}
+	"$.inventory.status" in found
+}

@@ -3,7 +3,8 @@
 # description: |
 #   Predictions are compared with realised outcomes on an out-of-time window that was
 #   not used in development, at the model's forecast horizon, against thresholds set in
-#   advance, and the back-test passes. At the monitoring stage the latest monitored
+#   advance, and the back-test passes. At the stages of settings
+#   sr117.backtest_drop_stages (monitoring) the latest monitored
 #   metrics are also compared with the validated ones: a relative drop beyond the
 #   tier's red band (settings sr117.tiers.<tier>.backtest_tolerance) is a violation,
 #   beyond amber a warning.
@@ -103,7 +104,7 @@ _out_of_bound(value, bound) if value > bound.max
 
 # Relative drop of each monitored metric against the validated value.
 _drops[metric] := (validated - latest) / validated if {
-	input.stage == "monitoring"
+	input.stage in lib.settings.backtest_drop_stages
 	some metric in object.get(lib.tier, "backtest_drop_metrics", [])
 	validated := input.bundle.validation.metrics.overall[metric]
 	latest := input.bundle.monitoring.latest.metrics[metric]

@@ -68,3 +68,27 @@ test_fail_window_ends_after_oot if {
 	b := fx.patched({"backtest": {"window": {"start": "2024-07-01", "end": "2025-03-31"}}})
 	fx.paths(control.deny) == {"$.backtest.window"} with input as fx.input_at("staging", b)
 }
+
+# Where each stage-bound rule fires, written down from the control as it stood when the
+# stage moved from the rule's body into the policy data: exactly these stages.
+test_success_monitored_drop_checked_exactly_at_monitoring if {
+	red := fx.patched({"monitoring": {"latest": {"metrics": {"auc": 0.68}}}})
+	amber := fx.patched({"monitoring": {"latest": {"metrics": {"auc": 0.73}}}})
+	{stage |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		found := fx.paths(control.deny) with input as fx.input_at(stage, red)
+		"$.monitoring.latest.metrics.auc" in found
+	} == {"monitoring"}
+	{stage |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		found := fx.paths(control.warn) with input as fx.input_at(stage, amber)
+		"$.monitoring.latest.metrics.auc" in found
+	} == {"monitoring"}
+}
+
+test_success_backtest_drop_stages_are_policy_data if {
+	b := fx.patched({"monitoring": {"latest": {"metrics": {"auc": 0.68}}}})
+	found := fx.paths(control.deny) with input as fx.input_at("staging", b)
+		with data.gate.overrides as {"sr117": {"backtest_drop_stages": ["staging"]}}
+	"$.monitoring.latest.metrics.auc" in found
+}

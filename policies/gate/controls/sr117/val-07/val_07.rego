@@ -2,7 +2,8 @@
 # title: Changes classified by materiality; material changes validated
 # description: |
 #   Every change is classified under a versioned materiality policy with a rationale.
-#   At production a material change (settings sr117.material_change_types) needs a
+#   At the stages of settings sr117.change_validation_stages (production) a material
+#   change (settings sr117.material_change_types) needs a
 #   validation of the changed artefact with a change or full scope (settings
 #   sr117.change_validation_scopes). A change classified as not material that touches
 #   components the tier treats as material (settings
@@ -44,7 +45,7 @@ deny contains result.violation(
 	"$.validation.scope",
 	"have the change validated with a proportionate scope before release",
 ) if {
-	input.stage == "production"
+	input.stage in lib.settings.change_validation_stages
 	_material
 	not object.get(_validation, "scope", "") in lib.settings.change_validation_scopes
 }
@@ -55,7 +56,7 @@ deny contains result.violation(
 	"$.validation.artifact_digest",
 	"validate the changed artefact before release",
 ) if {
-	input.stage == "production"
+	input.stage in lib.settings.change_validation_stages
 	_material
 	object.get(_validation, "artifact_digest", "") != object.get(input.bundle, ["artifact", "digest"], "-")
 }

@@ -55,3 +55,25 @@ test_success_metadata_names_both_guidances if {
 	contains(control.control.section, "SR 11-7")
 	contains(control.control.section, "SR 26-2")
 }
+
+# Where each stage-bound rule fires, written down from the control as it stood when the
+# stage moved from the rule's body into the policy data: exactly these stages.
+test_success_change_validation_checked_exactly_at_production if {
+	b := fx.patched({
+		"change": {"type": "material"},
+		"validation": {"scope": "limited", "artifact_digest": "sha256:1111111111111111111111111111111111111111111111111111111111111111"},
+	})
+	{[stage, path] |
+		some stage in ["merge", "staging", "production", "monitoring"]
+		found := fx.paths(control.deny) with input as fx.input_at(stage, b)
+		some path in found
+		path in {"$.validation.scope", "$.validation.artifact_digest"}
+	} == {["production", "$.validation.scope"], ["production", "$.validation.artifact_digest"]}
+}
+
+test_success_change_validation_stages_are_policy_data if {
+	b := fx.patched({"change": {"type": "material"}, "validation": {"scope": "limited"}})
+	found := fx.paths(control.deny) with input as fx.input_at("merge", b)
+		with data.gate.overrides as {"sr117": {"change_validation_stages": ["merge"]}}
+	"$.validation.scope" in found
+}
