@@ -28,13 +28,32 @@ control := result.control(rego.metadata.chain())
 
 _inventory := object.get(input.bundle, "inventory", {})
 
-_revalidation_months := object.get(lib.tier, "revalidation_months", 12)
+# The intervals are the policy data's alone (settings sr117.tiers.<tier>): no fallback
+# here, and one that is not a whole number of months is reported below.
+_revalidation_months := lib.tier.revalidation_months
 
 # The review interval in months: a guidance with a fixed cadence (SR 11-7: at least
 # annually) sets it for every model, whatever its tier; otherwise the tier's.
 review_months := lib.rules.fixed_periodic_review_months
 
-review_months := object.get(lib.tier, "periodic_review_months", 12) if not lib.rules.fixed_periodic_review_months
+review_months := lib.tier.periodic_review_months if not lib.rules.fixed_periodic_review_months
+
+_whole_months(n) if {
+	is_number(n)
+	n >= 1
+	n == floor(n)
+}
+
+deny contains result.violation(
+	rego.metadata.chain(),
+	sprintf("the policy data's %s for %s-tier models is %s, not a whole number of months", [key, input.bundle.model.risk_tier, json.marshal(object.get(tier, key, null))]),
+	sprintf("data.gate.config.sr117.tiers.%s.%s", [input.bundle.model.risk_tier, key]),
+	"set the interval in the policy data (or an override) to a whole number of months",
+) if {
+	tier := lib.tier
+	some key in ["revalidation_months", "periodic_review_months"]
+	not _whole_months(object.get(tier, key, null))
+}
 
 deny contains result.violation(
 	rego.metadata.chain(),

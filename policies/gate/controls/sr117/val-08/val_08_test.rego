@@ -95,3 +95,17 @@ test_success_same_model_after_sr_26_2_follows_the_tier if {
 	control.review_months == 24 with input as inp
 	control.deny == set() with input as inp
 }
+
+test_fail_interval_not_a_whole_number_of_months if {
+	fx.paths(control.deny) == {"data.gate.config.sr117.tiers.high.revalidation_months"} with input as fx.input_at("production", fx.bundle)
+		with data.gate.overrides as {"sr117": {"tiers": {"high": {"revalidation_months": "twelve"}}}}
+	{v.msg | some v in control.deny} == {"the policy data's periodic_review_months for high-tier models is 1.5, not a whole number of months"} with input as fx.input_at("production", fx.bundle)
+		with data.gate.overrides as {"sr117": {"tiers": {"high": {"periodic_review_months": 1.5}}}}
+}
+
+test_success_revalidation_interval_is_the_tiers_data if {
+	b := fx.patched({"inventory": {"last_validation_date": "2025-10-20", "next_validation_due": "2026-12-20"}})
+	"$.inventory.last_validation_date" in fx.paths(control.deny) with input as fx.input_at("production", b)
+	not "$.inventory.last_validation_date" in fx.paths(control.deny) with input as fx.input_at("production", b)
+		with data.gate.overrides as {"sr117": {"tiers": {"high": {"revalidation_months": 14}}}}
+}
