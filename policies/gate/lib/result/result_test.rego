@@ -93,3 +93,24 @@ test_success_overridden_gate_conventions_date_moves_them if {
 	dates := {pkg.control.effective_from | some _, pkg in data.gate.controls.mrm_gate} with data.gate.overrides as {"mrm_gate": {"controls_effective_from": "2000-01-01"}}
 	dates == {"2000-01-01"}
 }
+
+# The EU AI Act controls' in-force dates are the application dates in the policy data
+# (eu_ai_act.application_dates): the classification record from the general date, the
+# high-risk obligations from the Annex III date.
+_eu_dates := {pkg.control.id: pkg.control.effective_from |
+	some _, pkg in data.gate.controls.eu_ai_act
+	pkg.control
+}
+
+_eu_high_risk := {"EUAIA-ACC-01", "EUAIA-CA-01", "EUAIA-DATA-01", "EUAIA-DATA-02", "EUAIA-DATA-03", "EUAIA-DOC-01", "EUAIA-DOC-02", "EUAIA-FRIA-01", "EUAIA-HO-01", "EUAIA-IFU-01", "EUAIA-INC-01", "EUAIA-LOG-01", "EUAIA-PMM-01", "EUAIA-QMS-01", "EUAIA-RMS-01", "EUAIA-RMS-02", "EUAIA-SEC-01", "EUAIA-SUB-01"}
+
+test_success_eu_ai_act_controls_take_the_application_dates if {
+	{id | some id, date in _eu_dates; date == "2026-08-02"} == {"EUAIA-CLS-01"}
+	{id | some id, date in _eu_dates; date == "2027-12-02"} == _eu_high_risk
+	count(_eu_dates) == 19
+}
+
+test_success_overridden_annex_iii_date_moves_the_high_risk_controls if {
+	moved := {id | some id, date in _eu_dates; date == "2028-01-01"} with data.gate.overrides as {"eu_ai_act": {"application_dates": {"annex_iii": "2028-01-01"}}}
+	moved == _eu_high_risk
+}

@@ -11,7 +11,7 @@
 #   section: Art 43(2), Annex VI; Art 47; Art 48; Art 49(1); Art 16
 #   severity: critical
 #   stages: [production]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["ca-01"]
 
 import data.gate.controls.eu_ai_act.common

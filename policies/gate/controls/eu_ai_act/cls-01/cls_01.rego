@@ -11,7 +11,7 @@
 #   section: Art 6(2)-(4), Annex III 5(b)/(c); Art 49(2)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2026-08-02"
+#   effective_from_data: [eu_ai_act, application_dates, general]
 package gate.controls.eu_ai_act["cls-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -11,7 +11,7 @@
 #   section: Art 10(2)(a)-(h)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["data-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -12,7 +12,7 @@
 #   section: Art 10(3)-(4)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["data-02"]
 
 import data.gate.controls.eu_ai_act.common

@@ -12,7 +12,7 @@
 #   section: Art 10(2)(f)-(g); Art 10(5) (Art 4a after Reg. (EU) 2026/1744)
 #   severity: high
 #   stages: [merge]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["data-03"]
 
 import data.gate.controls.eu_ai_act.common

@@ -10,7 +10,7 @@
 #   section: Art 11(1), Annex IV(1)-(9); Art 18
 #   severity: high
 #   stages: [staging, production]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["doc-01"]
 
 import data.gate.controls.eu_ai_act.common

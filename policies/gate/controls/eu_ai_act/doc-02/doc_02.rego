@@ -9,7 +9,7 @@
 #   section: Annex IV(2)(g)
 #   severity: medium
 #   stages: [staging]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["doc-02"]
 
 import data.gate.controls.eu_ai_act.common

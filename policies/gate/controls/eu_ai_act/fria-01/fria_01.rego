@@ -11,7 +11,7 @@
 #   section: Art 27(1); Art 26(11); Art 86
 #   severity: high
 #   stages: [production]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["fria-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -10,7 +10,7 @@
 #   section: Art 13(2)-(3)(a)-(f); Art 15(3)
 #   severity: high
 #   stages: [production]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["ifu-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -12,7 +12,7 @@
 #   section: Art 73(1)-(4); Art 26(5)
 #   severity: high
 #   stages: [production, monitoring]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["inc-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -11,7 +11,7 @@
 #   section: Art 12(1)-(2); Art 19(1); Art 26(6)
 #   severity: high
 #   stages: [staging, production]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["log-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -10,7 +10,7 @@
 #   section: Art 72(1)-(3)
 #   severity: high
 #   stages: [production, monitoring]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["pmm-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -11,7 +11,7 @@
 #   section: Art 17(1)(a)-(d), (k), (m); Art 17(4)
 #   severity: medium
 #   stages: [merge]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["qms-01"]
 
 import data.gate.controls.eu_ai_act.common

@@ -10,7 +10,7 @@
 #   section: Art 9(6)-(8)
 #   severity: high
 #   stages: [merge, staging]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["rms-02"]
 
 import data.gate.controls.eu_ai_act.common

@@ -10,7 +10,7 @@
 #   section: Art 3(23); Art 43(4); Art 13(3)(c)
 #   severity: high
 #   stages: [merge, production]
-#   effective_from: "2027-12-02"
+#   effective_from_data: [eu_ai_act, application_dates, annex_iii]
 package gate.controls.eu_ai_act["sub-01"]
 
 import data.gate.controls.eu_ai_act.common
