@@ -15,6 +15,7 @@ from gate.report.markdown import to_markdown
 if TYPE_CHECKING:
     from github import Github
 
+    from gate.decision import Decision
     from gate.github.client import GitHubSettings, RoleTeams
 
 
@@ -105,27 +106,7 @@ def report(
         number = settings.pull_number
         head_sha = _evaluated_commit(decision.head_commit, number, settings.sha)
         if check_run:
-            if not head_sha:
-                raise UsageError(
-                    "no commit to attach the check run to",
-                    hint="run inside a pull request or set GITHUB_SHA",
-                )
-            bundle_text = ""
-            if bundle_path is not None:
-                try:
-                    bundle_text = bundle_path.read_text("utf-8")
-                except OSError as exc:
-                    raise UsageError(f"{bundle_path}: cannot read: {exc.strerror}") from None
-            root = Path(os.environ.get("GITHUB_WORKSPACE") or ".")
-            label = _repo_relative(bundle_path, root) if bundle_path else None
-            annotations = rep.annotations_for(decision, label, bundle_text, root)
-            url = rep.publish_check_run(gh, settings, decision, head_sha, annotations)
-            click.echo(
-                f"mrm-gate: check run {rep.check_run_name(decision.stage)}: "
-                f"{'success' if decision.allow else 'failure'} "
-                f"({len(annotations)} annotation(s)) {url}".rstrip(),
-                err=True,
-            )
+            _publish_check_run(gh, settings, decision, head_sha, bundle_path)
         if comment and number:
             roles = _roles(gh, settings, number, config_path)
             body = rep.sticky_body(decision, roles, head_sha)
@@ -137,6 +118,39 @@ def report(
     verdict = "allowed" if decision.allow else "denied"
     click.echo(f"mrm-gate: {verdict} at stage {decision.stage} (bundle {decision.bundle_digest})")
     return decision.exit_code if exit_with_decision else 0
+
+
+def _publish_check_run(
+    gh: Github,
+    settings: GitHubSettings,
+    decision: Decision,
+    head_sha: str,
+    bundle_path: Path | None,
+) -> None:
+    """The check run on the judged commit, with the bundle's lines annotated when given."""
+    from gate.github import report as rep
+
+    if not head_sha:
+        raise UsageError(
+            "no commit to attach the check run to",
+            hint="run inside a pull request or set GITHUB_SHA",
+        )
+    bundle_text = ""
+    if bundle_path is not None:
+        try:
+            bundle_text = bundle_path.read_text("utf-8")
+        except OSError as exc:
+            raise UsageError(f"{bundle_path}: cannot read: {exc.strerror}") from None
+    root = Path(os.environ.get("GITHUB_WORKSPACE") or ".")
+    label = _repo_relative(bundle_path, root) if bundle_path else None
+    annotations = rep.annotations_for(decision, label, bundle_text, root)
+    url = rep.publish_check_run(gh, settings, decision, head_sha, annotations)
+    click.echo(
+        f"mrm-gate: check run {rep.check_run_name(decision.stage)}: "
+        f"{'success' if decision.allow else 'failure'} "
+        f"({len(annotations)} annotation(s)) {url}".rstrip(),
+        err=True,
+    )
 
 
 def _roles(

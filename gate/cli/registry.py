@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from gate.cli.options import github_options, policy_options, stage_option, timeo
 from gate.clock import now_option, resolve_now
 from gate.errors import EvidenceError, UsageError
 from gate.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from gate.decision import Decision
 
 PROMOTION_STAGES = ("staging", "production")
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -48,75 +51,74 @@ def _recheck_registry(uri: str, bundle: dict[str, Any]) -> None:
         )
 
 
-def _promote_command() -> click.Command:
+@click.command("promote")
+@click.option("--bundle", "bundle_path", required=True, type=_FILE, help="Evidence bundle.")
+@stage_option(PROMOTION_STAGES)
+@github_options
+@click.option(
+    "--attestation",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Signed attestation of the decision; its digest goes into the record.",
+)
+@click.option("--output", type=_FILE, default=None, help="Write the outcome JSON here.")
+@timeout_option
+@now_option("Evaluation and promotion time, RFC 3339 (default: now).")
+@policy_options
+def promote_cmd(
+    bundle_path: Path,
+    stage: str,
+    use_github: bool,
+    config_path: Path | None,
+    attestation: Path | None,
+    output: Path | None,
+    timeout: float,
+    now: str | None,
+    policy: Path | None,
+    data_files: tuple[Path, ...],
+    opa_bin: str | None,
+) -> int:
+    """Evaluate the bundle at STAGE and, only when allowed, set the registry alias of
+    the stage to the model version and write the compliance record on it.
+
+    Exit 0 promoted, 1 denied (the registry untouched), 2 invalid evidence (also a
+    registry that no longer matches the bundle), 3 engine or registry fault.
+    """
     from gate.cli.root import Collector, _engine, _policy_source, evaluate
+    from gate.evidence import load_bundle
+    from gate.registry.promote import governed_model, promote
 
-    @click.command("promote")
-    @click.option("--bundle", "bundle_path", required=True, type=_FILE, help="Evidence bundle.")
-    @stage_option(PROMOTION_STAGES)
-    @github_options
-    @click.option(
-        "--attestation",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        default=None,
-        help="Signed attestation of the decision; its digest goes into the record.",
-    )
-    @click.option("--output", type=_FILE, default=None, help="Write the outcome JSON here.")
-    @timeout_option
-    @now_option("Evaluation and promotion time, RFC 3339 (default: now).")
-    @policy_options
-    def promote_cmd(
-        bundle_path: Path,
-        stage: str,
-        use_github: bool,
-        config_path: Path | None,
-        attestation: Path | None,
-        output: Path | None,
-        timeout: float,
-        now: str | None,
-        policy: Path | None,
-        data_files: tuple[Path, ...],
-        opa_bin: str | None,
-    ) -> int:
-        """Evaluate the bundle at STAGE and, only when allowed, set the registry alias of
-        the stage to the model version and write the compliance record on it.
+    uri = tracking_uri()
+    instant = resolve_now(now)
+    bundle = load_bundle(bundle_path)
+    governed_model(bundle)
+    _recheck_registry(uri, bundle)
+    engine = _engine(None, opa_bin, _policy_source(policy, data_files), timeout)
+    collector: Collector | None = None
+    if use_github:
+        from gate.github.collect import collector_from_env
 
-        Exit 0 promoted, 1 denied (the registry untouched), 2 invalid evidence (also a
-        registry that no longer matches the bundle), 3 engine or registry fault.
-        """
-        from gate.evidence import load_bundle
-        from gate.registry.promote import governed_model, promote
+        collector = collector_from_env(config_path)
+    decision = evaluate(bundle_path, stage, engine, now=instant, collector=collector)
+    if not decision.allow:
+        _say_denied(decision)
+        return decision.exit_code
+    done = promote(uri, bundle, decision, attestation=attestation, now=instant)
+    text = json.dumps(done.to_json(), indent=2, sort_keys=True) + "\n"
+    if output is not None:
+        write_atomic(output, text)
+    click.echo(text, nl=False)
+    click.echo(f"mrm-gate: promoted {done.model} version {done.version} to @{done.alias}", err=True)
+    return 0
 
-        uri = tracking_uri()
-        instant = resolve_now(now)
-        bundle = load_bundle(bundle_path)
-        governed_model(bundle)
-        _recheck_registry(uri, bundle)
-        engine = _engine(None, opa_bin, _policy_source(policy, data_files), timeout)
-        collector: Collector | None = None
-        if use_github:
-            from gate.github.collect import collector_from_env
 
-            collector = collector_from_env(config_path)
-        decision = evaluate(bundle_path, stage, engine, now=instant, collector=collector)
-        if not decision.allow:
-            for v in decision.violations:
-                click.echo(f"mrm-gate: {v.get('control_id')}: {v.get('msg')}", err=True)
-            for a in decision.missing_approvals:
-                click.echo(f"mrm-gate: approval missing: {a.get('role')}", err=True)
-            click.echo(f"mrm-gate: {stage} denied: the registry was not changed", err=True)
-            return decision.exit_code
-        done = promote(uri, bundle, decision, attestation=attestation, now=instant)
-        text = json.dumps(done.to_json(), indent=2, sort_keys=True) + "\n"
-        if output is not None:
-            write_atomic(output, text)
-        click.echo(text, nl=False)
-        click.echo(
-            f"mrm-gate: promoted {done.model} version {done.version} to @{done.alias}", err=True
-        )
-        return 0
-
-    return promote_cmd
+def _say_denied(decision: Decision) -> None:
+    """Why promotion was refused: the violations and the approvals missing."""
+    for v in decision.violations:
+        click.echo(f"mrm-gate: {v.get('control_id')}: {v.get('msg')}", err=True)
+    for a in decision.missing_approvals:
+        click.echo(f"mrm-gate: approval missing: {a.get('role')}", err=True)
+    click.echo(f"mrm-gate: {decision.stage} denied: the registry was not changed", err=True)
 
 
 @click.command("demote")
@@ -189,6 +191,6 @@ def trace_cmd(decision_id: str, log_dir: Path, fmt: str, output: Path | None) ->
 
 def register(cli: click.Group) -> None:
     """Attach the commands of this module to the main group."""
-    cli.add_command(_promote_command())
+    cli.add_command(promote_cmd)
     cli.add_command(demote_cmd)
     cli.add_command(trace_cmd)
