@@ -20,11 +20,11 @@ from gate.clock import resolve_now
 from gate.collect.ci import ci_facts
 from gate.collect.config import CollectConfig, load_config
 from gate.collect.dvc import snapshot_problems, snapshots_from_dvc
-from gate.collect.git import base_from_env, git_facts
+from gate.collect.git import GitFacts, base_from_env, git_facts
 from gate.collect.hashing import ProgressFactory, sha256_bytes, sha256_file
 from gate.collect.mlflow import commit_problems, link_problems, parse_ref, parse_run, read_logged
 from gate.collect.paths import repo_relative, resolve_in_repo
-from gate.collect.platform import platform_facts
+from gate.collect.platform import PlatformFacts, platform_facts
 from gate.errors import EvidenceError, Problem, UsageError
 from gate.evidence import API_VERSION, bundle_digest, schema_problems
 from gate.fileio import canonical_json, parse_json, parse_yaml, read_text
@@ -402,97 +402,18 @@ def collect(options: CollectOptions) -> CollectResult:
     config, config_text = load_config(config_real, config_label)
     run = _Run(root, config, options)
     run.source(config_label, sha256_bytes(config_text.encode("utf-8")), "config")
-
-    for index, rel in enumerate(config.documentation):
-        run.guard(rel, partial(run.documentation, index, rel))
-    # Platform-team outputs (access review, scans, runbook...) are recorded as kind "other".
-    for kind, items in (
-        ("metrics", config.metrics),
-        ("validation", config.validation),
-        ("other", config.platform),
-    ):
-        for item in items:
-            run.guard(item.path, partial(run.mapped, kind, item.path, item.section, item.json_path))
-    run.artefacts()
-    run.dvc()
-    if config.mlflow_run:
-        run.guard(config.mlflow_run, partial(run.mlflow, config.mlflow_run))
-    run.verify_data()
-
+    _read_declared(run, config)
     out = run.out
-    model = out.doc.get("model")
-    declared_id = model.get("id") if isinstance(model, dict) else None
-    if declared_id is not None and declared_id != config.model_id:
-        origin = out.origin_of("$.model.id")
-        out.problems.append(
-            Problem(
-                config_label,
-                "$.model_id",
-                f"model_id {config.model_id!r} differs from model.id {declared_id!r} in "
-                f"{origin.file if origin else 'the documentation'}",
-                "make model_id and model.id the same",
-            )
-        )
+    _check_model_id(out, config, config_label)
     if out.problems:
         raise EvidenceError(
             f"cannot collect the evidence bundle ({len(out.problems)} problem(s))",
             out.problems,
             hint="fix each file named above; no bundle was written",
         )
-
-    exclude: list[str] = []
-    if options.output is not None:
-        out_real = options.output.absolute().resolve()
-        if out_real.is_relative_to(root):
-            exclude.append(repo_relative(root, out_real))
-    settings = GitHubSettings.from_env(dict(options.env)) if options.github else None
-    base = base_from_env(options.base, options.env)
-    git = git_facts(root, base=base, exclude=exclude)
-    facts = None
-    if settings is not None:
-        facts = platform_facts(
-            settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
-        )
-        if base is None and facts.pull_head == git.commit:
-            # Only pull_request events set GITHUB_BASE_REF; a run started by a comment on the
-            # checked-out pull request head judges the same change, whose range starts at the
-            # pull request's base.
-            git = git_facts(root, base=facts.base_ref, exclude=exclude)
-        elif base is None and facts.pull_head is not None:
-            # A deploy of the merge commit of the merged pull request: the change is what
-            # the merge brought into the base branch, from its first parent (the base branch
-            # before the merge) to the merge commit, so first_commit_at is the pull request's.
-            git = git_facts(root, base=f"{git.commit}^1", exclude=exclude)
-    collected_origin = _Origin("(collected: git)", "$")
-    out.put(("reproducibility", "git_commit"), git.commit, collected_origin)
-    if out.has("change") or options.github:
-        out.put(("change", "commit_sha"), git.commit, collected_origin)
-    if git.first_commit_at:
-        out.put(("change", "first_commit_at"), git.first_commit_at, collected_origin)
+    git, facts = _change_facts(root, options)
     ci = ci_facts(options.env)
-    ci_origin = _Origin("(collected: CI environment)", "$")
-    if "run_id" in ci:
-        out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
-    if facts is not None and facts.pull_head == git.commit:
-        # In a run that judges the checked-out pull request head, the tested commit is the
-        # one whose required checks were read: GITHUB_SHA is the test merge commit in a
-        # pull_request run and the default branch head in an issue_comment run.
-        out.put(
-            ("change", "ci_commit_sha"), facts.head_sha, _Origin("(collected: GitHub API)", "$")
-        )
-    elif "sha" in ci:
-        out.put(("change", "ci_commit_sha"), ci["sha"], ci_origin)
-    pull_head: str | None = None
-    if facts is not None:
-        api_origin = _Origin("(collected: GitHub API)", "$")
-        out.put(("security", "branch_protection"), facts.branch_protection, api_origin)
-        out.put(("change", "required_checks"), facts.required_checks, api_origin)
-        out.put(("change", "tests_passed"), facts.tests_passed, api_origin)
-        if facts.author_ids:
-            out.put(("change", "author_ids"), facts.author_ids, api_origin)
-        pull_head = facts.pull_head
-    if out.has("artifact", "digest"):
-        out.put(("artifact", "commit_sha"), git.commit, collected_origin)
+    _put_collected(out, git, facts, ci, options.github)
     conflicts = len(out.problems)
     if config.mlflow_registry:
         run.guard(
@@ -514,7 +435,105 @@ def collect(options: CollectOptions) -> CollectResult:
         raise _facts_error(out.problems, conflicts, config.mlflow_registry)
     _check_schema(out, config_label)
     bundle = out.doc
+    pull_head = facts.pull_head if facts is not None else None
     return CollectResult(bundle, bundle_digest(bundle, pull_head), serialise(bundle))
+
+
+def _read_declared(run: _Run, config: CollectConfig) -> None:
+    """Every file the config names, each read into the bundle or its problems recorded."""
+    for index, rel in enumerate(config.documentation):
+        run.guard(rel, partial(run.documentation, index, rel))
+    # Platform-team outputs (access review, scans, runbook...) are recorded as kind "other".
+    for kind, items in (
+        ("metrics", config.metrics),
+        ("validation", config.validation),
+        ("other", config.platform),
+    ):
+        for item in items:
+            run.guard(item.path, partial(run.mapped, kind, item.path, item.section, item.json_path))
+    run.artefacts()
+    run.dvc()
+    if config.mlflow_run:
+        run.guard(config.mlflow_run, partial(run.mlflow, config.mlflow_run))
+    run.verify_data()
+
+
+def _check_model_id(out: _Assembler, config: CollectConfig, config_label: str) -> None:
+    model = out.doc.get("model")
+    declared_id = model.get("id") if isinstance(model, dict) else None
+    if declared_id is not None and declared_id != config.model_id:
+        origin = out.origin_of("$.model.id")
+        out.problems.append(
+            Problem(
+                config_label,
+                "$.model_id",
+                f"model_id {config.model_id!r} differs from model.id {declared_id!r} in "
+                f"{origin.file if origin else 'the documentation'}",
+                "make model_id and model.id the same",
+            )
+        )
+
+
+def _change_facts(root: Path, options: CollectOptions) -> tuple[GitFacts, PlatformFacts | None]:
+    """The change as git sees it, its range fixed by what GitHub says the run judges."""
+    exclude: list[str] = []
+    if options.output is not None:
+        out_real = options.output.absolute().resolve()
+        if out_real.is_relative_to(root):
+            exclude.append(repo_relative(root, out_real))
+    settings = GitHubSettings.from_env(dict(options.env)) if options.github else None
+    base = base_from_env(options.base, options.env)
+    git = git_facts(root, base=base, exclude=exclude)
+    if settings is None:
+        return git, None
+    facts = platform_facts(
+        settings, head=git.commit, base_ref=base or options.env.get("GITHUB_REF_NAME")
+    )
+    if base is None and facts.pull_head == git.commit:
+        # Only pull_request events set GITHUB_BASE_REF; a run started by a comment on the
+        # checked-out pull request head judges the same change, whose range starts at the
+        # pull request's base.
+        git = git_facts(root, base=facts.base_ref, exclude=exclude)
+    elif base is None and facts.pull_head is not None:
+        # A deploy of the merge commit of the merged pull request: the change is what
+        # the merge brought into the base branch, from its first parent (the base branch
+        # before the merge) to the merge commit, so first_commit_at is the pull request's.
+        git = git_facts(root, base=f"{git.commit}^1", exclude=exclude)
+    return git, facts
+
+
+def _put_collected(
+    out: _Assembler, git: GitFacts, facts: PlatformFacts | None, ci: dict[str, Any], github: bool
+) -> None:
+    """The collected facts into the bundle, each over what was declared (a conflict is a
+    problem)."""
+    collected_origin = _Origin("(collected: git)", "$")
+    out.put(("reproducibility", "git_commit"), git.commit, collected_origin)
+    if out.has("change") or github:
+        out.put(("change", "commit_sha"), git.commit, collected_origin)
+    if git.first_commit_at:
+        out.put(("change", "first_commit_at"), git.first_commit_at, collected_origin)
+    ci_origin = _Origin("(collected: CI environment)", "$")
+    if "run_id" in ci:
+        out.put(("change", "ci_run_id"), ci["run_id"], ci_origin)
+    if facts is not None and facts.pull_head == git.commit:
+        # In a run that judges the checked-out pull request head, the tested commit is the
+        # one whose required checks were read: GITHUB_SHA is the test merge commit in a
+        # pull_request run and the default branch head in an issue_comment run.
+        out.put(
+            ("change", "ci_commit_sha"), facts.head_sha, _Origin("(collected: GitHub API)", "$")
+        )
+    elif "sha" in ci:
+        out.put(("change", "ci_commit_sha"), ci["sha"], ci_origin)
+    if facts is not None:
+        api_origin = _Origin("(collected: GitHub API)", "$")
+        out.put(("security", "branch_protection"), facts.branch_protection, api_origin)
+        out.put(("change", "required_checks"), facts.required_checks, api_origin)
+        out.put(("change", "tests_passed"), facts.tests_passed, api_origin)
+        if facts.author_ids:
+            out.put(("change", "author_ids"), facts.author_ids, api_origin)
+    if out.has("artifact", "digest"):
+        out.put(("artifact", "commit_sha"), git.commit, collected_origin)
 
 
 def _facts_error(problems: list[Problem], conflicts: int, registry: str | None) -> EvidenceError:
