@@ -54,6 +54,70 @@ def _edges_problem(label: str, name: str, edges: Any) -> Problem | None:
     return None
 
 
+def _inputs(
+    features: list[dict[str, Any]],
+    bins: dict[str, Any],
+    categories: dict[str, Any],
+    label: str,
+    problems: list[Problem],
+) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
+    """The frozen bin edges of each numeric input and the categories of each categorical one;
+    what is missing goes to ``problems``."""
+    numeric: dict[str, list[float]] = {}
+    categorical: dict[str, list[str]] = {}
+    if not features:
+        problems.append(Problem(label, "$.model.features", "the model declares no inputs"))
+    for i, feature in enumerate(features):
+        name = feature["name"]
+        if feature.get("type") == "categorical":
+            cats = categories.get(name)
+            if not cats:
+                problems.append(
+                    Problem(
+                        label,
+                        f"$.monitoring.plan.categories.{name}",
+                        f"no frozen categories for categorical input {name} "
+                        f"($.model.features[{i}])",
+                        "record the categories seen at validation",
+                    )
+                )
+            else:
+                categorical[name] = [str(c) for c in cats]
+        else:
+            edges: Any = bins.get(name)
+            if (p := _edges_problem(label, name, edges)) is not None:
+                problems.append(p)
+            else:
+                numeric[name] = [float(e) for e in edges]
+    return numeric, categorical
+
+
+def _approval_problems(
+    label: str, decision_col: Any, approved: tuple[str, ...], cutoff: Any, has_groups: bool
+) -> list[Problem]:
+    """How approval is told (a decision column and its approving values, or the threshold)."""
+    problems = []
+    if decision_col and not approved:
+        problems.append(
+            Problem(
+                label,
+                "$.monitoring.plan.approved_decisions",
+                "a decision column is named but no decision value counts as approval",
+                "list the favourable decision values",
+            )
+        )
+    if has_groups and not decision_col and not isinstance(cutoff, int | float):
+        problems.append(
+            Problem(
+                label,
+                "$.monitoring.plan.columns.decision",
+                "approval cannot be told: no decision column and no decision threshold",
+                "name the decision column, or set model.decision_thresholds.value",
+            )
+        )
+    return problems
+
+
 def read_plan(bundle: dict[str, Any], label: str) -> Plan:
     """Read and check the parts of the bundle the monitor uses; every problem at once."""
     problems: list[Problem] = []
@@ -76,57 +140,14 @@ def read_plan(bundle: dict[str, Any], label: str) -> Plan:
     score_edges = bins.get(SCORE_BINS)
     if (p := _edges_problem(label, SCORE_BINS, score_edges)) is not None:
         problems.append(p)
-    numeric: dict[str, list[float]] = {}
-    categorical: dict[str, list[str]] = {}
-    features = model.get("features", [])
-    if not features:
-        problems.append(Problem(label, "$.model.features", "the model declares no inputs"))
-    for i, feature in enumerate(features):
-        name = feature["name"]
-        if feature.get("type") == "categorical":
-            cats = categories.get(name)
-            if not cats:
-                problems.append(
-                    Problem(
-                        label,
-                        f"$.monitoring.plan.categories.{name}",
-                        f"no frozen categories for categorical input {name} "
-                        f"($.model.features[{i}])",
-                        "record the categories seen at validation",
-                    )
-                )
-            else:
-                categorical[name] = [str(c) for c in cats]
-        else:
-            edges = bins.get(name)
-            if (p := _edges_problem(label, name, edges)) is not None:
-                problems.append(p)
-            else:
-                numeric[name] = [float(e) for e in edges]
+    numeric, categorical = _inputs(model.get("features", []), bins, categories, label, problems)
     decision_col = columns.get("decision")
     approved = tuple(plan.get("approved_decisions", []))
-    if decision_col and not approved:
-        problems.append(
-            Problem(
-                label,
-                "$.monitoring.plan.approved_decisions",
-                "a decision column is named but no decision value counts as approval",
-                "list the favourable decision values",
-            )
-        )
     cutoff = model.get("decision_thresholds", {}).get("value")
     fairness = bundle.get("fairness", {})
     group_cols = columns.get("groups", {})
     groups = {a: group_cols.get(a, a) for a in fairness.get("protected_attributes", [])}
-    if groups and not decision_col and not isinstance(cutoff, int | float):
-        problems.append(
-            Problem(
-                label,
-                "$.monitoring.plan.columns.decision",
-                "approval cannot be told: no decision column and no decision threshold",
-                "name the decision column, or set model.decision_thresholds.value",
-            )
-        )
+    problems += _approval_problems(label, decision_col, approved, cutoff, bool(groups))
     if problems:
         raise EvidenceError(
             f"{label}: the monitoring plan is incomplete ({len(problems)} problem(s))",
