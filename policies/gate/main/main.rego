@@ -12,6 +12,7 @@ package gate.main
 
 import data.gate.lib.approvals
 import data.gate.lib.config
+import data.gate.lib.dates
 import data.gate.lib.guidance
 
 _promotion_order := {"merge": 1, "staging": 2, "production": 3}
@@ -76,7 +77,9 @@ input_problems contains sprintf("policy package data.gate.controls.%s[%q] define
 
 _now_ns := time.parse_rfc3339_ns(input.context.now)
 
-_today := substring(input.context.now, 0, 10)
+# The decision date in UTC, the same day the controls and the guidance read (gate.lib.dates),
+# whatever offset the time was written with.
+_today := dates.today
 
 # ---------------------------------------------------------------- controls
 

@@ -349,3 +349,12 @@ test_success_decision_with_input_problems_names_the_guidance if {
 	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as object.union(_input("merge"), {"stage": "nowhere"})
 	d.guidance.applied == "SR 26-2"
 }
+
+test_success_decision_date_is_the_utc_day if {
+	switch_day := object.union(_meta("EX-NEW", ["merge"]), {"effective_from": "2026-04-17"})
+	ctls := {"ex": {"new": {"control": switch_day, "deny": set()}}}
+	inp := json.patch(_input("merge"), [{"op": "replace", "path": "/context/now", "value": "2026-04-17T01:00:00+02:00"}])
+	d := main.decision with data.gate.controls as ctls with input as inp
+	[c.reason | some c in d.controls] == ["not yet in force: effective from 2026-04-17"]
+	d.guidance.applied == "SR 11-7"
+}
