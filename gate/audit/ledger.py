@@ -440,23 +440,7 @@ class Ledger:
                 result.problems.append((position, problem))
                 prev = ""
                 continue
-            if entry.index != position:
-                result.problems.append(
-                    (
-                        position,
-                        f"says it is record {entry.index}: records were deleted, inserted "
-                        "or reordered here",
-                    )
-                )
-            if entry.prev_hash != prev:
-                result.problems.append(
-                    (
-                        position,
-                        "chain broken: prev_hash is not the hash of the record before it "
-                        "(that record was altered and re-hashed, or records were removed, "
-                        "inserted or reordered)",
-                    )
-                )
+            result.problems.extend((position, p) for p in _link_problems(entry, position, prev))
             if position in wanted:
                 anchored[position] = entry.hash
             prev = entry.hash
@@ -479,19 +463,7 @@ class Ledger:
         self._check_head(result)
         if trust is not None:
             result.problems.extend(SignatureCheck(self.path, trust).problems(hashes))
-        for anchor in anchors:
-            if anchor.index >= count:
-                result.problems.append(
-                    (
-                        count,
-                        f"published anchor {anchor.index} is beyond the last record: "
-                        "records were cut from the end",
-                    )
-                )
-            elif anchored.get(anchor.index) != anchor.hash:
-                result.problems.append(
-                    (anchor.index, "does not match the published anchor: history was rewritten")
-                )
+        result.problems.extend(_anchor_problems(anchors, anchored, count))
         result.problems.sort(key=lambda p: p[0])
         return result
 
@@ -628,3 +600,40 @@ class SignatureCheck:
 
 
 __all__ = ["Anchor", "Entry", "Ledger", "LedgerError", "Verification", "entry_hash"]
+
+
+def _link_problems(entry: Entry, position: int, prev: str) -> list[str]:
+    """How the entry at ``position`` breaks the chain from the entry before (hash ``prev``)."""
+    problems = []
+    if entry.index != position:
+        problems.append(
+            f"says it is record {entry.index}: records were deleted, inserted or reordered here"
+        )
+    if entry.prev_hash != prev:
+        problems.append(
+            "chain broken: prev_hash is not the hash of the record before it "
+            "(that record was altered and re-hashed, or records were removed, "
+            "inserted or reordered)"
+        )
+    return problems
+
+
+def _anchor_problems(
+    anchors: tuple[Anchor, ...], anchored: dict[int, str], count: int
+) -> list[tuple[int, str]]:
+    """Each published anchor the ledger of ``count`` records no longer holds."""
+    problems = []
+    for anchor in anchors:
+        if anchor.index >= count:
+            problems.append(
+                (
+                    count,
+                    f"published anchor {anchor.index} is beyond the last record: "
+                    "records were cut from the end",
+                )
+            )
+        elif anchored.get(anchor.index) != anchor.hash:
+            problems.append(
+                (anchor.index, "does not match the published anchor: history was rewritten")
+            )
+    return problems
