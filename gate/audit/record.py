@@ -295,6 +295,13 @@ def consistency_problems(record: Any, facts: InputFacts) -> list[str]:
         problems.append("model id/version is not the recorded bundle's")
     if not isinstance(record.get("allow"), bool):
         problems.append("allow is not true or false")
+    return problems + _verdict_problems(record, dec)
+
+
+def _verdict_problems(record: dict[str, Any], dec: dict[str, Any]) -> list[str]:
+    """The recorded verdict against the decision's own lists, and the approvals recorded
+    against those it required."""
+    problems: list[str] = []
     violations = dec.get("violations")
     controls = dec.get("controls")
     required = _objects(dec.get("required_approvals"))
