@@ -169,6 +169,41 @@ def _command(text: str) -> list[str]:
     return argv
 
 
+def _checkout_of(repo: Path, commit: str) -> Path:
+    """The root of the git checkout at ``repo``, which must have ``commit`` checked out."""
+    top = _git(repo, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise ReferenceMissing(f"{repo} is not a git repository")
+    root = Path(top.stdout.decode().strip())
+    if _git(root, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
+        raise ReferenceMissing(
+            f"recorded commit {commit} is not in {root}",
+            hint="fetch it: git fetch origin " + commit,
+        )
+    head = _git(root, "rev-parse", "HEAD").stdout.decode().strip()
+    if head != commit:
+        raise ReferenceMissing(
+            f"HEAD is {head or 'unborn'}, but the bundle was built from {commit}",
+            hint=f"check out the recorded commit first: git checkout {commit}",
+        )
+    return root
+
+
+def _training_env(rep: dict[str, Any]) -> dict[str, str]:
+    """The environment of the training run: single-threaded maths, a fixed hash seed, and
+    the recorded seed and hyperparameters."""
+    env = dict(os.environ)
+    env.update(dict.fromkeys(_THREAD_VARS, "1"))
+    env["PYTHONHASHSEED"] = "0"
+    if "seed" in rep:
+        env["MRM_GATE_SEED"] = str(rep["seed"])
+    if "hyperparameters" in rep:
+        env["MRM_GATE_HYPERPARAMETERS"] = json.dumps(
+            rep["hyperparameters"], sort_keys=True, separators=(",", ":")
+        )
+    return env
+
+
 def reproduce(
     bundle: dict[str, Any], repo: Path, *, now: str, timeout: float = 1800.0
 ) -> Reproduction:
@@ -190,22 +225,7 @@ def reproduce(
     artifact = _relative(str(rep["artifact_path"]), "artifact_path")
     argv = _command(str(rep["training_command"]))
 
-    top = _git(repo, "rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        raise ReferenceMissing(f"{repo} is not a git repository")
-    root = Path(top.stdout.decode().strip())
-    if _git(root, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
-        raise ReferenceMissing(
-            f"recorded commit {commit} is not in {root}",
-            hint="fetch it: git fetch origin " + commit,
-        )
-    head = _git(root, "rev-parse", "HEAD").stdout.decode().strip()
-    if head != commit:
-        raise ReferenceMissing(
-            f"HEAD is {head or 'unborn'}, but the bundle was built from {commit}",
-            hint=f"check out the recorded commit first: git checkout {commit}",
-        )
-
+    root = _checkout_of(repo, commit)
     messages: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mrm-gate-reproduce-") as tmp:
         export = Path(tmp)
@@ -214,15 +234,7 @@ def reproduce(
             return Reproduction(False, recorded, None, now, messages)
         produced = export.joinpath(*artifact.parts)
         produced.unlink(missing_ok=True)
-        env = dict(os.environ)
-        env.update(dict.fromkeys(_THREAD_VARS, "1"))
-        env["PYTHONHASHSEED"] = "0"
-        if "seed" in rep:
-            env["MRM_GATE_SEED"] = str(rep["seed"])
-        if "hyperparameters" in rep:
-            env["MRM_GATE_HYPERPARAMETERS"] = json.dumps(
-                rep["hyperparameters"], sort_keys=True, separators=(",", ":")
-            )
+        env = _training_env(rep)
         try:
             run = subprocess.run(argv, cwd=export, env=env, capture_output=True, timeout=timeout)
         except FileNotFoundError as exc:
