@@ -75,6 +75,14 @@ input_problems contains sprintf("policy package data.gate.controls.%s[%q] define
 	not pkg.control
 }
 
+# A control without a `deny` rule could never fail: it would pass whatever the evidence.
+input_problems contains sprintf("policy package data.gate.controls.%s[%q] defines no deny rule, so it could never fail; add its `deny` rules", [framework, slug]) if {
+	some framework, slug
+	pkg := data.gate.controls[framework][slug]
+	pkg.control
+	not pkg.deny
+}
+
 _now_ns := time.parse_rfc3339_ns(input.context.now)
 
 # The decision date in UTC, the same day the controls and the guidance read (gate.lib.dates),

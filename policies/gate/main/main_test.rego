@@ -358,3 +358,10 @@ test_success_decision_date_is_the_utc_day if {
 	[c.reason | some c in d.controls] == ["not yet in force: effective from 2026-04-17"]
 	d.guidance.applied == "SR 11-7"
 }
+
+test_fail_control_package_without_deny_is_an_input_problem if {
+	d := main.decision with data.gate.controls as {"ex": object.union(_pass_ctl, {"nodeny-01": {"control": _meta("EX-ND", ["merge"])}})}
+		with input as _input("merge")
+	d.allow == false
+	[v.msg | some v in d.violations] == ["policy package data.gate.controls.ex[\"nodeny-01\"] defines no deny rule, so it could never fail; add its `deny` rules"]
+}
