@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gate.cli.options import (
+    format_option,
     github_options,
     opa_url_option,
     policy_options,
@@ -183,13 +184,7 @@ def _signed(book: Any, index: int, trust: Any) -> bool:
     default=None,
     help="Also write the decision record here (JSON).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "markdown", "json", "sarif", "junit", "github"]),
-    default=None,
-    help="Also print the decision on standard output in this format (as `check`).",
-)
+@format_option(None, "Also print the decision on standard output in this format (as `check`).")
 @_signing_options
 @click.option(
     "--attestation",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from gate.cli.options import opa_url_option, policy_options, timeout_option
+from gate.cli.options import format_option, opa_url_option, policy_options, timeout_option
 from gate.clock import now_option, resolve_now
 from gate.errors import EXIT_DENIED, UsageError
 from gate.fileio import write_atomic
@@ -99,13 +99,11 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     "(GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_STEP_SUMMARY).",
 )
 @click.option("--fail-on-warn", is_flag=True, help="Exit 1 on warn as well as on alert.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["summary", "table", "markdown", "json", "sarif", "junit", "github"]),
-    default="summary",
+@format_option(
+    "summary",
+    "summary: the monitoring figures; the others: the decision, as for `check`.",
+    own=("summary",),
     show_default=True,
-    help="summary: the monitoring figures; the others: the decision, as for `check`.",
 )
 @policy_options
 def monitor(**options: Any) -> int:

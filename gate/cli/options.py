@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-STAGES = ("merge", "staging", "production", "monitoring")
+from gate.decision import STAGES
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
@@ -76,10 +76,29 @@ def policy_options(f: Any) -> Any:
     return f
 
 
-def report_options(f: Any) -> Any:
-    """--format, --output and --only-failed, the same for check, record and monitor."""
+def format_option(
+    default: str | None,
+    help_text: str,
+    *,
+    own: tuple[str, ...] = (),
+    show_default: bool = False,
+) -> Callable[[_Command], _Command]:
+    """--format: the decision's report formats (gate.report.FORMATS), after the command's
+    ``own`` formats when it has any."""
     from gate.report import FORMATS
 
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice([*own, *FORMATS]),
+        default=default,
+        show_default=show_default,
+        help=help_text,
+    )
+
+
+def report_options(f: Any) -> Any:
+    """--format, --output and --only-failed of check (record and monitor share --format)."""
     f = click.option(
         "--only-failed",
         is_flag=True,
@@ -91,12 +110,9 @@ def report_options(f: Any) -> Any:
         default=None,
         help="Write the report here (atomically) instead of standard output.",
     )(f)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="table (terminal), json (the decision record), markdown, sarif (code scanning), "
+    return format_option(
+        "table",
+        "table (terminal), json (the decision record), markdown, sarif (code scanning), "
         "junit (CI test report), github (workflow-command annotations).",
+        show_default=True,
     )(f)
