@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from gate.decision import Decision, decision_from_policy
+from gate.decision import Decision
 from gate.engine.interface import EngineResult, PolicyEngine
 from gate.policy import PolicySource, default_policy_dir
 from gate.policy_input import build_input
@@ -79,7 +79,7 @@ def _checked(
     result: EngineResult, policy_input: dict[str, Any], head: str | None = None
 ) -> Decision:
     context = policy_input["context"]
-    return decision_from_policy(
+    return Decision.from_policy(
         result,
         stage=policy_input["stage"],
         bundle_digest=context["bundle_digest"],

@@ -302,26 +302,3 @@ class Decision:
             "guidance": dict(self.guidance),
             **({"head_commit": self.head_commit} if self.head_commit else {}),
         }
-
-
-def decision_from_policy(
-    result: EngineResult,
-    *,
-    stage: str,
-    bundle_digest: str,
-    decided_at: str,
-    head_commit: str = "",
-) -> Decision:
-    """Check the raw policy value and build a :class:`Decision` from it."""
-    return Decision.from_policy(
-        result,
-        stage=stage,
-        bundle_digest=bundle_digest,
-        decided_at=decided_at,
-        head_commit=head_commit,
-    )
-
-
-def decision_from_json(doc: Any, label: str = "decision") -> Decision:
-    """Read back a decision file (``check --format json``) with the same strictness."""
-    return Decision.from_json(doc, label)

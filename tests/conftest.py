@@ -16,7 +16,7 @@ import pytest
 import requests
 from clock import DEFAULT_COMMIT_TIME, NOW, git_dates
 
-from gate.decision import Decision, decision_from_policy
+from gate.decision import Decision
 from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import OpaBinary, find_opa
 from gate.evidence import bundle_digest
@@ -155,7 +155,7 @@ def decide(
     digest = bundle_digest(bundle)
     policy_input = build_input(bundle, stage=stage, digest=digest, now=now, **extra)
     result = LocalOpaEngine(opa, policies).evaluate(policy_input)
-    return decision_from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
+    return Decision.from_policy(result, stage=stage, bundle_digest=digest, decided_at=now)
 
 
 def failing(decision: Decision) -> set[str]:

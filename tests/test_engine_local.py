@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, load_asset
-from gate.decision import decision_from_policy
+from gate.decision import Decision
 from gate.engine.local import LocalOpaEngine
 from gate.engine.toolchain import OpaBinary, find_opa, locate, probe
 from gate.errors import EngineError, MalformedDecision, UndefinedDecision
@@ -32,7 +32,7 @@ def _input(stage: str = "merge") -> dict:
 def _decide(engine: LocalOpaEngine, stage: str = "merge"):  # type: ignore[no-untyped-def]
     policy_input = _input(stage)
     result = engine.evaluate(policy_input)
-    return decision_from_policy(
+    return Decision.from_policy(
         result, stage=stage, bundle_digest=policy_input["context"]["bundle_digest"], decided_at=NOW
     )
 

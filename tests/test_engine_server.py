@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, OpaServer, free_port, load_asset
-from gate.decision import decision_from_policy
+from gate.decision import Decision
 from gate.engine.local import LocalOpaEngine
 from gate.engine.server import ServerOpaEngine
 from gate.engine.toolchain import OpaBinary
@@ -37,13 +37,13 @@ def test_both_engines_agree(
 ) -> None:
     policy_input = _input(name, stage)
     digest = policy_input["context"]["bundle_digest"]
-    local = decision_from_policy(
+    local = Decision.from_policy(
         LocalOpaEngine(opa, policies).evaluate(policy_input),
         stage=stage,
         bundle_digest=digest,
         decided_at=NOW,
     )
-    remote = decision_from_policy(
+    remote = Decision.from_policy(
         ServerOpaEngine(opa_server.url).evaluate(policy_input),
         stage=stage,
         bundle_digest=digest,

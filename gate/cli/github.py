@@ -77,6 +77,7 @@ def report(
     GitHub is used when GITHUB_TOKEN is set (with GITHUB_REPOSITORY, GITHUB_EVENT_PATH,
     GITHUB_SHA, GITHUB_API_URL); GITHUB_STEP_SUMMARY and GITHUB_OUTPUT are written when set.
     """
+    from gate.decision import Decision
     from gate.github import report as rep
     from gate.github.client import GitHubSettings, make_client
 
@@ -84,7 +85,9 @@ def report(
         doc = json.loads(decision_path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"{decision_path}: cannot read the decision: {exc}") from None
-    decision = rep.decision_from_dict(doc, str(decision_path))
+    # The one strict reader: a file saying allow beside a failed control or an unmet
+    # approval is refused (exit 2), never published.
+    decision = Decision.from_json(doc, str(decision_path))
     markdown = to_markdown(decision)
 
     if summary := os.environ.get("GITHUB_STEP_SUMMARY"):

@@ -15,7 +15,7 @@ class EngineResult:
     """What an engine hands back: the raw decision value and where it came from.
 
     ``value`` is whatever OPA produced; it is not trusted until
-    :func:`gate.decision.decision_from_policy` has checked its shape.
+    :meth:`gate.decision.Decision.from_policy` has checked its shape.
     """
 
     value: Any

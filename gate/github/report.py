@@ -50,15 +50,6 @@ def check_run_name(stage: str) -> str:
     return CHECK_NAME
 
 
-def decision_from_dict(doc: Any, label: str = "decision") -> Decision:
-    """Rebuild a :class:`Decision` from the JSON of ``mrm-gate check --format json``.
-
-    The one strict reader (:meth:`Decision.from_json`): a file saying ``allow: true``
-    beside a failed control or an unmet approval is refused (exit 2), never published.
-    """
-    return Decision.from_json(doc, label)
-
-
 # ---------------------------------------------------------------------- rendering
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from report_support import LONG_AUC, OUTCOME_LINE, failing_workspace
 
-from gate.github.report import decision_from_dict
+from gate.decision import Decision
 from gate.report.console import to_console
 from gate.report.context import ReportContext
 from gate.report.github import command
@@ -46,7 +46,7 @@ def test_one_remediation_heads_every_violation_that_shares_it(tmp_path: Path) ->
     fix = "ask the validator"
     for v in doc["violations"]:
         v["remediation"] = fix
-    text = to_console(decision_from_dict(doc))
+    text = to_console(Decision.from_json(doc))
     assert text.count(fix) == 1
     assert text.index(fix) < text.index("[SR117-DEV-03]") and text.index(fix) < text.index(
         "[SR117-VAL-01]"
@@ -56,7 +56,7 @@ def test_one_remediation_heads_every_violation_that_shares_it(tmp_path: Path) ->
 def test_colour_only_when_the_caller_says_terminal(tmp_path: Path) -> None:
     ws = failing_workspace(tmp_path)
     _, out, _ = ws.check("--format", "json")
-    decision = decision_from_dict(json.loads(out))
+    decision = Decision.from_json(json.loads(out))
     coloured = to_console(decision, ReportContext(color=True))
     assert "\x1b[" in coloured
     assert "\x1b[" not in to_console(decision, ReportContext(color=False))
