@@ -31,9 +31,18 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.errors import EXIT_ALLOWED, EXIT_DENIED, EXIT_INVALID, GateError
+from gate.errors import EXIT_ALLOWED, EXIT_DENIED, EXIT_INVALID, EvidenceError, GateError, Problem
+from gate.evidence import schema_problems
+from gate.fileio import canonical_json
 
-__all__ = ["ReferenceMissing", "Reproduction", "reproduce", "resolve_snapshot"]
+__all__ = [
+    "ReferenceMissing",
+    "Reproduction",
+    "record_result",
+    "reproduce",
+    "resolve_snapshot",
+    "result_document",
+]
 
 _REQUIRED = ("git_commit", "training_command", "artifact_path", "artifact_sha256")
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -253,3 +262,86 @@ def reproduce(
     if got != recorded:
         messages.append(f"reproduced artefact sha256 {got} differs from recorded {recorded}")
     return Reproduction(got == recorded, recorded, got, now, messages)
+
+
+# A re-run records these two; everything else in the section is the recipe it followed.
+_REPRODUCED = ("reproduced_artifact_sha256", "reproduced_at")
+
+
+def _recipe_sha256(rep: dict[str, Any]) -> str:
+    recipe = {k: v for k, v in rep.items() if k not in _REPRODUCED}
+    return hashlib.sha256(canonical_json(recipe)).hexdigest()
+
+
+def result_document(bundle: dict[str, Any], result: Reproduction) -> dict[str, Any]:
+    """What a reproduce job hands to the gate's job (schemas/reproduction-result.schema.json):
+    the re-run's outcome and the commit and recipe it re-ran."""
+    rep = bundle["reproducibility"]
+    return {
+        "apiVersion": "mrm-gate/v1",
+        "kind": "ReproductionResult",
+        "git_commit": rep["git_commit"],
+        "recipe_sha256": _recipe_sha256(rep),
+        **result.to_json(),
+    }
+
+
+def _mismatch(label: str, field: str, theirs: Any, ours: Any, what: str) -> Problem:
+    return Problem(
+        label,
+        f"$.{field}",
+        f"the result is of {what} {theirs}, the bundle's is {ours}",
+        "use the result of the reproduce job of this same run (same commit, same collection)",
+    )
+
+
+def _result_problems(rep: dict[str, Any], doc: Any, label: str) -> list[Problem]:
+    problems = schema_problems(doc, "reproduction-result.schema.json", label)
+    if problems:
+        return problems
+    expected = {
+        "git_commit": (rep.get("git_commit"), "commit"),
+        "recipe_sha256": (_recipe_sha256(rep), "recipe"),
+        "artifact_sha256": (rep.get("artifact_sha256"), "artefact"),
+    }
+    problems = [
+        _mismatch(label, field, doc[field], ours, what)
+        for field, (ours, what) in expected.items()
+        if doc[field] != ours
+    ]
+    same = doc["reproduced_artifact_sha256"] == doc["artifact_sha256"]
+    if not problems and doc["identical"] != same:
+        fix = "write the result with mrm-gate reproduce --result"
+        problems.append(Problem(label, "$.identical", "contradicts the two hashes", fix))
+    return problems
+
+
+def record_result(bundle: dict[str, Any], doc: Any, label: str) -> Reproduction:
+    """Record in ``bundle`` (in place) a re-run made elsewhere, by a job that ran the pull
+    request's code and held no secrets: only when it re-ran this bundle's commit and recipe.
+
+    The result is a claim of that job, as trustworthy as the training code it ran (which
+    could as well have copied the artefact): that job never holds the decision's tokens,
+    so it can state a hash and nothing more. Raises :class:`EvidenceError` (exit 2) for a
+    result that is malformed or of another commit, recipe or artefact.
+    """
+    rep = bundle.get("reproducibility")
+    if not isinstance(rep, dict):
+        raise ReferenceMissing("the bundle has no reproducibility section to record a re-run in")
+    problems = _result_problems(rep, doc, label)
+    if problems:
+        raise EvidenceError(
+            f"{label}: not a reproduction of this bundle ({len(problems)} problem(s))",
+            problems,
+            hint="the gate records only a re-run of the bundle's own commit and recipe",
+        )
+    if doc["reproduced_artifact_sha256"] is not None:
+        rep["reproduced_artifact_sha256"] = doc["reproduced_artifact_sha256"]
+        rep["reproduced_at"] = doc["reproduced_at"]
+    return Reproduction(
+        doc["identical"],
+        doc["artifact_sha256"],
+        doc["reproduced_artifact_sha256"],
+        doc["reproduced_at"],
+        [],
+    )

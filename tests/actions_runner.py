@@ -158,6 +158,7 @@ class JobRun:
     summary: str = ""
     outputs: dict[str, str] = field(default_factory=dict)  # the job's `outputs:`
     token: str = ""  # the GITHUB_TOKEN the job was given (see Runner.credentials)
+    env: dict[str, str] = field(default_factory=dict)  # GITHUB_WORKSPACE, RUNNER_TEMP, ...
 
     def step(self, key: str) -> StepRun:
         """A step by id or name, looking inside composite actions too."""
@@ -539,7 +540,7 @@ class Runner:
             self, job_env, {}, payload, workspace, job_id, credentials, needs if needed else None
         )
         scope = Scope(job)
-        result = JobRun(spec.get("name", job_id), token=job.token)
+        result = JobRun(spec.get("name", job_id), token=job.token, env=job_env)
         if not self._job_condition(spec, scope, [n["result"] for n in needs.values()]):
             return result
         for level in (doc.get("env") or {}, spec.get("env") or {}):

@@ -101,6 +101,7 @@ def gate_on_github(
             api_url=gh.url,
             token=gh.workflow_token,
             fork_token=gh.fork_token,
+            read_token=gh.fork_token,  # read-only, for the reproduce job
             secrets={}
             if membership is None
             else {"MRM_GATE_MEMBERSHIP_TOKEN": getattr(gh, membership)},
@@ -172,8 +173,8 @@ def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs_with_
     tmp_path: Path, action_copy: Path
 ) -> None:
     # An issue_comment run holds the repository's secrets (the membership token) whoever
-    # opened the pull request, and the workflow checks out the pull request's head and
-    # reproduces its training: a fork's code must not run there.
+    # opened the pull request: the fork's training runs only in the reproduce job, which
+    # has a read-only token and names no secret, and the gate's job judges nothing.
     with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
         story.gh.pulls[PR].fork = FORK
         story.repo.update_pull_refs(PR, story.head(), "main")
@@ -186,8 +187,9 @@ def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs_with_
         assert f"pull request #{PR} comes from the fork {FORK}" in collect.log
         assert "holds the repository's secrets" in collect.log
         assert f"push the commits to a branch of {OWNER}/{NAME}" in collect.log
-        assert job.step("Reproduce the training").outcome == "skipped"
         assert job.step("check").outcome == "skipped"
+        assert story.last_run is not None
+        assert story.last_run.job("reproduce").token == story.gh.fork_token  # read-only
         assert job.conclusion == "failure" and "Traceback" not in job.log
         assert "allowed" not in job.log.lower()
         assert not [r for r in story.gh.check_runs.values() if r["name"] == "mrm-gate"]
@@ -286,3 +288,57 @@ def test_a_ruleset_whose_bypass_list_github_withholds_fails_closed(
     assert "Administration: read" in collect.log
     assert job.step("check").outcome == "skipped"
     assert "allowed" not in job.log.lower()
+
+
+# ---- 4. a pull request whose training rewrites the runner's environment
+
+# What a pull request can add to its training script: when CI retrains, it puts a fake
+# `mrm-gate` and `opa` first on PATH (GITHUB_PATH) and points the gate at the fake OPA
+# (GITHUB_ENV), for every later step of the job it runs in. Each fake leaves a mark.
+PLANT = """
+if "GITHUB_PATH" in os.environ:
+    _planted = Path(os.environ["RUNNER_TEMP"]) / "planted"
+    _planted.mkdir(exist_ok=True)
+    for _tool in ("mrm-gate", "opa"):
+        _fake = _planted / _tool
+        _fake.write_text("#!/bin/sh\\ntouch {mark}\\necho allowed\\nexit 0\\n")
+        _fake.chmod(0o755)
+    with open(os.environ["GITHUB_PATH"], "a") as _file:
+        _file.write(f"{_planted}\\n")
+    with open(os.environ["GITHUB_ENV"], "a") as _file:
+        _file.write(f"MRM_GATE_OPA={_planted}/opa\\nPATH={_planted}:/usr/bin:/bin\\n")
+
+"""
+
+
+def test_a_training_script_that_plants_a_fake_gate_on_path_changes_no_decision(
+    tmp_path: Path, action_copy: Path
+) -> None:
+    with gate_on_github(tmp_path, action_copy, membership="token") as story:
+        mark = tmp_path / "a-fake-ran"
+        pipeline = story.repo.path / "examples" / "credit-scorecard" / "pipeline.py"
+        code = pipeline.read_text()
+        main = 'if __name__ == "__main__":'
+        pipeline.write_text(code.replace(main, PLANT.replace("{mark}", str(mark)) + main))
+        git(story.repo.path, "commit", "-qam", "training: faster data loading")
+        head = story.head()
+        story.gh.push(PR, head, AUTHOR)
+        for name in REQUIRED_CHECKS:
+            story.gh.add_check(head, name)
+        gate = story.pull_request("synchronize")
+        assert story.last_run is not None
+        reproduce = story.last_run.job("reproduce")
+        # The training ran, in the job without secrets, and planted its fakes there.
+        assert reproduce.conclusion == "success", reproduce.log
+        assert reproduce.token == story.gh.fork_token  # the read-only token
+        assert (Path(reproduce.env["RUNNER_TEMP"]) / "planted" / "mrm-gate").is_file()
+        # The gate's job decided with the real gate and the real OPA: denied (no approvals
+        # yet), the re-run recorded, and the real check run posted on the head.
+        decision = decision_of(gate)
+        assert decision["allow"] is False and gate.step("Verdict").exit_code == 1
+        assert "GATE-REP-01" not in {c for c, _ in violated(decision)}, why(decision)
+        assert gate.step("mrm-gate").outputs["decision"] == "denied"
+        [check_run] = [r for r in story.gh.check_runs.values() if r["name"] == "mrm-gate"]
+        assert (check_run["conclusion"], check_run["head_sha"]) == ("failure", head)
+        assert not mark.exists(), "a fake the pull request planted was run"
+        assert "planted" not in gate.log

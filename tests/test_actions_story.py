@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from actions_runner import GitHubRepo, JobRun, Runner
+from actions_runner import GitHubRepo, JobRun, Runner, WorkflowRun
 from github_server import GitHubServer
 
 from conftest import NOW, ROOT
@@ -127,14 +127,17 @@ def push_event(before: str, after: str, sender: str) -> dict[str, Any]:
 class Story:
     def __init__(self, gh: GitHubServer, repo: GitHubRepo, runner: Runner) -> None:
         self.gh, self.repo, self.runner = gh, repo, runner
+        self.last_run: WorkflowRun | None = None
 
     def run(self, workflow: str, event: str, payload: dict[str, Any]) -> JobRun:
         # The runner machine's clock: after everything the server has stamped so far.
         self.runner.clock = max(NOW, self.gh.tick())
         run = self.runner.run(f".github/workflows/{workflow}", event, payload)
         assert run is not None, f"{workflow} did not start for {event}"
+        self.last_run = run  # the reproduce job and the gate job
         job = run.job("gate")
-        assert job.conclusion != "skipped", f"{workflow} skipped its gate job for {event}"
+        before = "\n".join(j.log for j in run.jobs.values() if j is not job)
+        assert job.conclusion != "skipped", f"{workflow} skipped its gate for {event}: {before}"
         return job
 
     def head(self) -> str:
@@ -198,6 +201,7 @@ def story_on_github(tmp_path: Path, action_copy: Path) -> Iterator[Story]:
             tmp_path / "runner",
             api_url=gh.url,
             token=gh.token,
+            read_token=gh.fork_token,  # read-only, for the reproduce job
             secrets={"MRM_GATE_MEMBERSHIP_TOKEN": gh.token},
             actions={ACTION: action_copy},
             # The runner image's pip: offline, the dependencies from setup-python's

@@ -24,6 +24,7 @@ SCHEMA_FILES = [
     "evidence-bundle.schema.json",
     "decision.schema.json",
     "mrm-gate-config.schema.json",
+    "reproduction-result.schema.json",
 ]
 EXAMPLES = ["credit-complete.json", "clinical-complete.json"]
 NOW = parse_instant(CLOCK_NOW)
@@ -143,7 +144,7 @@ def property_schemas(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]
 @pytest.mark.parametrize("name", SCHEMA_FILES)
 def test_every_property_has_a_description(name: str) -> None:
     found = list(property_schemas(schema(name)))
-    assert len(found) > 10
+    assert len(found) >= 9  # the smallest schema, the reproduction result, has nine
     missing = [
         where
         for where, sub in found

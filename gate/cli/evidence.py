@@ -10,14 +10,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from gate.clock import now_option, resolve_now
 from gate.collect import CollectOptions, collect
+from gate.errors import EXIT_ALLOWED, UsageError
 from gate.evidence import bundle_digest, load_bundle
-from gate.fileio import write_atomic
-from gate.reproduce import reproduce
+from gate.fileio import load_document, write_atomic
+from gate.reproduce import record_result, reproduce, result_document
 
 
 @contextmanager
@@ -132,20 +134,49 @@ def validate_cmd(bundle_path: Path) -> None:
     default=None,
     help="Write the bundle here with reproduced_artifact_sha256 and reproduced_at recorded.",
 )
+@click.option(
+    "--result",
+    "result_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the re-run's result here (schemas/reproduction-result.schema.json), "
+    "for a job that does not retrain to record with --from-result.",
+)
+@click.option(
+    "--from-result",
+    "from_result",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Retrain nothing: record the result a reproduce job wrote with --result, when it "
+    "is of this bundle's commit and recipe (needs --output; exit 0 once recorded).",
+)
 @click.option("--timeout", default=1800.0, show_default=True, help="Training timeout, seconds.")
 @now_option("Time recorded as reproduced_at, RFC 3339 (default: now).")
 def reproduce_cmd(
-    bundle_path: Path, repo: Path, output: Path | None, timeout: float, now: str | None
+    bundle_path: Path,
+    repo: Path,
+    output: Path | None,
+    result_path: Path | None,
+    from_result: Path | None,
+    timeout: float,
+    now: str | None,
 ) -> int:
     """Re-run the recorded training and compare the artefact's sha256.
 
     Exit 0 when the artefact is byte-identical, 1 when it differs (or the data or the run
-    does), 2 when a reference (commit, data snapshot, command, hash) is missing.
+    does), 2 when a reference (commit, data snapshot, command, hash) is missing. With
+    --from-result: 0 once the result is recorded (the policy judges it), 2 when it is
+    malformed or of another commit, recipe or artefact.
     """
     bundle = load_bundle(bundle_path)
+    if from_result is not None:
+        return _record_result(bundle, from_result, output)
     result = reproduce(bundle, repo, now=resolve_now(now), timeout=timeout)
     for line in result.messages:
         click.echo(f"mrm-gate: {line}", err=True)
+    if result_path is not None:
+        document = result_document(bundle, result)
+        write_atomic(result_path, json.dumps(document, indent=2, sort_keys=True) + "\n")
     if output is not None and result.reproduced_sha256 is not None:
         bundle["reproducibility"]["reproduced_artifact_sha256"] = result.reproduced_sha256
         bundle["reproducibility"]["reproduced_at"] = result.reproduced_at
@@ -154,6 +185,21 @@ def reproduce_cmd(
     verdict = "identical" if result.identical else "NOT reproduced"
     click.echo(f"mrm-gate: artefact {verdict}", err=True)
     return result.exit_code
+
+
+def _record_result(bundle: dict[str, Any], from_result: Path, output: Path | None) -> int:
+    if output is None:
+        raise UsageError("--from-result records into the bundle: give --output")
+    result = record_result(bundle, load_document(from_result), str(from_result))
+    write_atomic(output, json.dumps(bundle, indent=2, sort_keys=True) + "\n")
+    if result.reproduced_sha256 is None:
+        outcome = "produced no artefact (see the reproduce job's log); nothing recorded"
+    else:
+        verdict = "identical" if result.identical else "NOT identical"
+        outcome = f"produced an artefact {verdict} to the recorded one, sha256 "
+        outcome += result.reproduced_sha256
+    click.echo(f"mrm-gate: the reproduce job's re-run {outcome}", err=True)
+    return EXIT_ALLOWED
 
 
 def register(cli: click.Group) -> None:

@@ -57,6 +57,9 @@ COLLECTED_ONLY: tuple[tuple[str, ...], ...] = (
     ("security", "branch_protection"),
     ("artifact", "commit_sha"),
     ("reproducibility", "git_commit"),
+    # A re-run of the training is recorded by `mrm-gate reproduce`, never declared.
+    ("reproducibility", "reproduced_artifact_sha256"),
+    ("reproducibility", "reproduced_at"),
 )
 
 
@@ -217,8 +220,8 @@ class _Run:
                         rel,
                         "$" + render_path(forbidden)[len(render_path(prefix)) :],
                         f"{render_path(forbidden)} is collected by the gate itself (git, the CI "
-                        "environment, the GitHub API with collect --github); a file in the "
-                        "repository cannot set it",
+                        "environment, the GitHub API with collect --github, mrm-gate "
+                        "reproduce); a file in the repository cannot set it",
                         "remove it from the file",
                     )
                 )

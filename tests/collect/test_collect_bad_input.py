@@ -128,6 +128,10 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         _append(MODEL, "  author_ids: [dana-dev]\n"),
         [MODEL, "$.change.author_ids"],
     ),
+    "developer declares a reproduction": (
+        _append(MODEL, "reproducibility:\n  reproduced_artifact_sha256: " + "0" * 64 + "\n"),
+        [MODEL, "$.reproducibility.reproduced_artifact_sha256", "mrm-gate reproduce"],
+    ),
     "metrics file aimed at a collected field": (
         _edit(CONFIG, "section: testing.results", "section: change.author_ids"),
         [METRICS, "$.change.author_ids is collected by the gate"],

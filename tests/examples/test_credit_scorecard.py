@@ -292,3 +292,55 @@ def test_tampered_artefact_is_caught(trained: tuple[Path, Path], tmp_path: Path)
         reproduce_cli(), ["reproduce", "--bundle", str(bundle), "--repo", str(repo)]
     )
     assert res.exit_code == 1, res.output
+
+
+def test_a_reproduce_jobs_result_is_recorded_only_in_the_bundle_it_re_ran(
+    trained: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # The CI job that retrains (it runs the pull request's code) writes a result; the gate's
+    # job records it without retraining, only for the same commit, recipe and artefact.
+    repo, bundle = trained
+    group = reproduce_cli()
+    result = tmp_path / "reproduction.json"
+    args = ["reproduce", "--bundle", str(bundle), "--repo", str(repo), "--result", str(result)]
+    res = CliRunner().invoke(group, [*args, "--now", "2026-11-30T09:00:00Z"])
+    assert res.exit_code == 0, res.output
+    committed = sha256(repo / EXAMPLE / "out" / "model.json")
+    doc = json.loads(result.read_text())
+    assert doc["git_commit"] == git(repo, "rev-parse", "HEAD")
+    assert (doc["artifact_sha256"], doc["reproduced_artifact_sha256"]) == (committed, committed)
+    assert (doc["identical"], doc["reproduced_at"]) == (True, "2026-11-30T09:00:00Z")
+
+    def record(result_doc: dict[str, Any], into: Path = bundle) -> tuple[int, str, Path]:
+        given, out = tmp_path / "given.json", tmp_path / "recorded.json"
+        out.unlink(missing_ok=True)
+        given.write_text(json.dumps(result_doc))
+        args = ["reproduce", "--bundle", str(into), "--from-result", str(given)]
+        res = CliRunner().invoke(group, [*args, "--output", str(out)])
+        return res.exit_code, res.output, out
+
+    code, output, out = record(doc)
+    assert code == 0, output
+    rep = json.loads(out.read_text())["reproducibility"]
+    assert (rep["reproduced_artifact_sha256"], rep["reproduced_at"]) == (
+        committed,
+        "2026-11-30T09:00:00Z",
+    )
+    parent = git(repo, "rev-parse", "HEAD~1")
+    reseeded = _edit_bundle(bundle, tmp_path / "reseeded.json", seed=7)
+    refused = [
+        (doc | {"git_commit": parent}, bundle, "$.git_commit"),
+        (doc, reseeded, "$.recipe_sha256"),
+        (doc | {"artifact_sha256": "f" * 64}, bundle, "$.artifact_sha256"),
+        (doc | {"reproduced_artifact_sha256": "f" * 64}, bundle, "$.identical"),
+        (doc | {"allow": True}, bundle, "'allow' was unexpected"),
+        (doc | {"reproduced_artifact_sha256": "F00"}, bundle, "$.reproduced_artifact_sha256"),
+    ]
+    for result_doc, into, where in refused:
+        code, output, out = record(result_doc, into)
+        assert code == 2 and where in output and "not a reproduction" in output, output
+        assert not out.exists()
+    # A re-run that produced nothing records nothing: GATE-REP-01 still asks for one.
+    code, output, out = record(doc | {"reproduced_artifact_sha256": None, "identical": False})
+    assert code == 0 and "nothing recorded" in output, output
+    assert "reproduced_artifact_sha256" not in json.loads(out.read_text())["reproducibility"]

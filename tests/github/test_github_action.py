@@ -14,8 +14,8 @@ def load(rel: str) -> Any:
     return yaml.safe_load((ROOT / rel).read_text("utf-8"))
 
 
-def test_success_action_never_interpolates_expressions_into_run() -> None:
-    action = load("action.yml")
+def run_steps(rel: str) -> str:
+    action = load(rel)
     assert action["runs"]["using"] == "composite"
     steps = action["runs"]["steps"]
     for step in steps:
@@ -24,23 +24,50 @@ def test_success_action_never_interpolates_expressions_into_run() -> None:
         if "uses" in step:
             ref = step["uses"].split("@")[1]
             assert len(ref) == 40, f"{step['uses']} is not pinned to a commit"
-    names = " ".join(step.get("run", "") for step in steps)
+    return " ".join(step.get("run", "") for step in steps)
+
+
+def test_success_action_never_interpolates_expressions_into_run() -> None:
+    names = run_steps("action.yml")
     for command in (
         "mrm-gate collect",
+        'mrm-gate reproduce --bundle "$GATE_BUNDLE" --from-result',
         "mrm-gate check",
         "--github",
         "mrm-gate report",
         "install-opa.sh",
     ):
         assert command in names
-    assert set(action["outputs"]) == {"decision", "bundle-digest"}
+    assert "--result" not in names.replace("--from-result", "")  # it never retrains
+    assert set(load("action.yml")["outputs"]) == {"decision", "bundle-digest"}
+    retrains = run_steps("reproduce/action.yml")
+    assert "mrm-gate reproduce --bundle" in retrains and "--github" not in retrains
+
+
+def test_success_the_pull_requests_code_runs_only_in_a_job_without_secrets() -> None:
+    for rel in ("examples/workflows/pr-gate.yml", "examples/workflows/deploy-gate.yml"):
+        flow = load(rel)
+        assert flow["permissions"] == {"contents": "read"}
+        reproduce, gate = flow["jobs"]["reproduce"], flow["jobs"]["gate"]
+        assert reproduce["permissions"] == {"contents": "read"}
+        assert "secrets" not in yaml.safe_dump(reproduce)
+        assert "environment" not in reproduce
+        assert [s["uses"].split("@")[0] for s in reproduce["steps"]][-1] == (
+            "acme-bank/mrm-gate/reproduce"
+        )
+        assert gate["needs"] == "reproduce"
+        assert not [s for s in gate["steps"] if "run" in s and "mrm-gate" in s["run"]]
+        action = next(s for s in gate["steps"] if "mrm-gate@" in s.get("uses", ""))
+        assert "reproduce" not in action["with"]
+        assert action["with"]["reproduction"].endswith("reproduction.json")
 
 
 def test_success_pr_gate_has_least_permissions_and_base_branch_policies() -> None:
     flow = load("examples/workflows/pr-gate.yml")
     triggers = flow[True]  # YAML 1.1 reads the key `on` as true
     assert set(triggers) == {"pull_request", "pull_request_review", "issue_comment"}
-    assert flow["permissions"] == {"contents": "read", "pull-requests": "write", "checks": "write"}
+    permissions = flow["jobs"]["gate"]["permissions"]
+    assert permissions == {"contents": "read", "pull-requests": "write", "checks": "write"}
     steps = flow["jobs"]["gate"]["steps"]
     base = next(s for s in steps if s.get("with", {}).get("path") == ".mrm-gate-base")
     assert "base.ref" in base["with"]["ref"]
