@@ -34,6 +34,24 @@ def public_uri(text: str) -> str:
     return _USERINFO.sub("", text)
 
 
+def server_message(message: str) -> str:
+    """An MLflow server's message on one line (it nests the HTTP status in later lines),
+    without credentials, at most 400 characters."""
+    return public_uri(" ".join(message.split()))[:400]
+
+
+def mlflow_client(uri: str) -> Any:
+    """An MLflow client for tracking and registry at ``uri``; exit 3 when mlflow is absent."""
+    try:
+        from mlflow import MlflowClient
+    except ImportError as exc:
+        raise EngineError(
+            "the MLflow client is not installed",
+            hint="pip install 'mrm-gate[registry]' (make setup does)",
+        ) from exc
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 
 
@@ -202,15 +220,9 @@ def read_logged(uri: str, ref: RegistryRef, *, label: str) -> LoggedModel:
     A run or version the server does not have is invalid evidence (exit 2); a server that
     cannot be reached, refuses the credentials or fails is an infrastructure fault (exit 3).
     """
-    try:
-        from mlflow import MlflowClient
-        from mlflow.exceptions import MlflowException
-    except ImportError as exc:
-        raise EngineError(
-            "the MLflow client is not installed",
-            hint="pip install 'mrm-gate[registry]' (make setup does)",
-        ) from exc
-    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    client = mlflow_client(uri)
+    from mlflow.exceptions import MlflowException
+
     shown = public_uri(uri)
     try:
         run = client.get_run(ref.run_id)
@@ -236,8 +248,7 @@ def read_logged(uri: str, ref: RegistryRef, *, label: str) -> LoggedModel:
                 ],
             ) from exc
         raise EngineError(
-            f"MLflow server {shown}: {exc.error_code}: "
-            f"{public_uri(' '.join(exc.message.split()))[:400]}",
+            f"MLflow server {shown}: {exc.error_code}: {server_message(exc.message)}",
             hint="check MLFLOW_TRACKING_URI and the gate's credentials "
             "(MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD)",
         ) from exc

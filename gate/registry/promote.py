@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate.collect.mlflow import mlflow_client
 from gate.decision import Decision
 from gate.errors import EngineError, EvidenceError, GateError, Problem, UsageError
 from gate.fileio import canonical_json
-from gate.registry.client import TAG, call, make_client
+from gate.registry.client import TAG, call
 
 HISTORY = TAG + "history."  # registered-model tag per alias: versions promoted, in order
 
@@ -132,7 +133,7 @@ def promote(
         raise GateError("promote called with a denied decision")
     model = governed_model(bundle)
     record = compliance_record(bundle, decision, attestation=attestation, now=now)
-    client = make_client(uri)
+    client = mlflow_client(uri)
     found = call("search registered models", client.search_registered_models, f"name = '{model}'")
     if not found:
         # Never created here: whoever creates a registered model may manage it, so the
@@ -184,7 +185,7 @@ def _history(client: Any, model: str, alias: str) -> list[str]:
 def demote(uri: str, model: str, alias: str, *, reason: str, now: str) -> Promotion:
     """Move ``alias`` back to the version promoted before the current one (or remove it),
     and tag the demoted version with when and why."""
-    client = make_client(uri)
+    client = mlflow_client(uri)
     history = _history(client, model, alias)
     rm = call(f"read {model}", client.get_registered_model, model)
     current = dict(rm.aliases).get(alias) if isinstance(rm.aliases, dict) else None

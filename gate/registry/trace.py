@@ -14,9 +14,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from gate.collect.mlflow import mlflow_client
 from gate.errors import EngineError, EvidenceError, Problem
 from gate.registry import decision_log
-from gate.registry.client import TAG, call, make_client
+from gate.registry.client import TAG, call
 
 
 def _record(tags: dict[str, str]) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def trace(uri: str, log: Path, decision_id: str) -> dict[str, Any]:
     """The trace record of one production decision."""
     decision = decision_log.find(log, decision_id)
     model, version = decision["model_name"], decision["model_version"]
-    client = make_client(uri)
+    client = mlflow_client(uri)
     mv = call(f"read {model} version {version}", client.get_model_version, model, version)
     record = _record(dict(mv.tags))
     if "decision_id" not in record:
