@@ -246,13 +246,35 @@ def _approval(
     }
 
 
+# (at, order within the same second: reviews first, kind, the approval or the revocation)
+_Event = tuple[str, int, str, dict[str, Any]]
+
+
 def collect_approvals(
     pr: PullRequest, digest: str, roles: RoleTeams, members: Membership, settings: GitHubSettings
 ) -> list[dict[str, Any]]:
     """Every approval given in ``pr``, with the facts the policy judges it by."""
-    hex_digest = digest.removeprefix("sha256:")
-    events: list[tuple[str, int, str, dict[str, Any]]] = []
+    events = _review_events(pr, digest, roles, members, settings)
+    events += _comment_events(pr, digest, roles, members, settings)
+    approvals: list[dict[str, Any]] = []
+    for _, _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
+        if kind == "revoke":
+            approvals = [
+                a
+                for a in approvals
+                if not (a["login"] == item["login"] and a["role"] == item["role"])
+            ]
+        else:
+            approvals.append(item)
+    return approvals
 
+
+def _review_events(
+    pr: PullRequest, digest: str, roles: RoleTeams, members: Membership, settings: GitHubSettings
+) -> list[_Event]:
+    """One approval per role of the team each approving reviewer (latest review) is in."""
+    hex_digest = digest.removeprefix("sha256:")
+    events: list[_Event] = []
     with api_errors(settings, f"listing the reviews of pull request #{pr.number}"):
         latest: dict[str, Any] = {}
         for review in pr.get_reviews():
@@ -288,7 +310,15 @@ def collect_approvals(
                         ),
                     )
                 )
+    return events
 
+
+def _comment_events(
+    pr: PullRequest, digest: str, roles: RoleTeams, members: Membership, settings: GitHubSettings
+) -> list[_Event]:
+    """The approvals and revocations given by comment; an edited comment approves nothing."""
+    hex_digest = digest.removeprefix("sha256:")
+    events: list[_Event] = []
     with api_errors(settings, f"listing the comments of pull request #{pr.number}"):
         comments = list(pr.get_issue_comments())
     approving = [
@@ -332,18 +362,7 @@ def collect_approvals(
                     ),
                 )
             )
-
-    approvals: list[dict[str, Any]] = []
-    for _, _, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
-        if kind == "revoke":
-            approvals = [
-                a
-                for a in approvals
-                if not (a["login"] == item["login"] and a["role"] == item["role"])
-            ]
-        else:
-            approvals.append(item)
-    return approvals
+    return events
 
 
 _EDITS_QUERY = """
