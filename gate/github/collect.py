@@ -223,6 +223,7 @@ def _known_emails(listed: list[Any]) -> dict[str, str]:
 
 
 def _approval(
+    *,
     role: str,
     login: str,
     via: str,
@@ -298,15 +299,15 @@ def _review_events(
                         0,
                         "approve",
                         _approval(
-                            role,
-                            login,
-                            "review",
-                            review.html_url or "",
-                            at,
-                            review.commit_id or "",
-                            named,
-                            team,
-                            True,
+                            role=role,
+                            login=login,
+                            via="review",
+                            url=review.html_url or "",
+                            at=at,
+                            commit_sha=review.commit_id or "",
+                            digest=named,
+                            team=team,
+                            verified=True,
                         ),
                     )
                 )
@@ -350,15 +351,15 @@ def _comment_events(
                     1,
                     "approve",
                     _approval(
-                        command.role,
-                        login,
-                        "comment",
-                        comment.html_url or "",
-                        at,
-                        "",
-                        named,
-                        team,
-                        verified,
+                        role=command.role,
+                        login=login,
+                        via="comment",
+                        url=comment.html_url or "",
+                        at=at,
+                        commit_sha="",
+                        digest=named,
+                        team=team,
+                        verified=verified,
                     ),
                 )
             )
