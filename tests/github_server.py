@@ -293,6 +293,21 @@ class GitHubServer:
             }
             self.rulesets.setdefault(branch, []).append(item)
 
+    def require_workflow(
+        self,
+        branch: str,
+        path: str = ".github/workflows/pr-gate.yml",
+        *,
+        ruleset_id: int = 77,
+        bypass_actors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """A ruleset on ``branch`` with a ``workflows`` rule ("Require workflows to pass
+        before merging"): GitHub runs ``path`` of this repository from ``branch``, whatever
+        the pull request's copy says."""
+        workflow = {"path": path, "repository_id": 1, "ref": f"refs/heads/{branch}"}
+        rule = {"type": "workflows", "parameters": {"workflows": [workflow]}}
+        self.add_ruleset(branch, rule, ruleset_id=ruleset_id, bypass_actors=bypass_actors)
+
     def add_status(
         self, sha: str, context: str, state: str = "success", creator: str = "ci-robot"
     ) -> dict[str, Any]:

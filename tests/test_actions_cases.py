@@ -95,6 +95,7 @@ def gate_on_github(
             gh.protect("main", checks=CHECKS, **classic)
         else:
             gh.add_ruleset("main", REVIEW_RULE, CHECKS_RULE, bypass_actors=ruleset_bypass)
+        gh.require_workflow("main")
         runner = Runner(
             repo,
             tmp_path / "runner",

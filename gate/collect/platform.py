@@ -5,7 +5,8 @@ repository. With ``mrm-gate collect --github`` the collector asks GitHub for
 
 * the branch protection of the base branch (``security.branch_protection``): classic
   protection and the active ruleset rules, a ruleset binding administrators when nobody
-  may bypass it,
+  may bypass it, the app each required check must come from, and the workflows rulesets
+  require (run from outside the pull request, so it cannot edit the gate out),
 * the check runs of the commit under review (``change.required_checks``) and whether every
   check the branch protection requires concluded successfully (``change.tests_passed``),
 * the GitHub logins of everyone who authored or committed a commit of the pull request
@@ -83,13 +84,37 @@ def protection_from_api(
             dismiss = dismiss or params.get("dismiss_stale_reviews_on_push") is True
             owners = owners or params.get("require_code_owner_review") is True
     admins = data.get("enforce_admins") or {}
+    apps = required_check_apps(data, rules)
     return {
         "required_reviews": count,
         "dismiss_stale": dismiss,
         "require_code_owner_reviews": owners,
         "enforce_admins": admins.get("enabled") is True,
-        "required_status_checks": sorted(required_check_apps(data, rules)),
+        "required_status_checks": sorted(apps),
+        "required_status_check_apps": [
+            {"context": name, "app_id": app} for name, app in sorted(apps.items())
+        ],
+        "required_workflows": required_workflows(rules),
     }
+
+
+def required_workflows(rules: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The workflows the branch's active rulesets require (``workflows`` rules): GitHub
+    runs each from the repository and ref the rule names, never from the pull request.
+    Whether anyone may bypass the ruleset is added by :func:`mark_bypass`."""
+    found = [
+        {
+            "path": str(item.get("path") or ""),
+            "repository_id": _app_id(item.get("repository_id")) or 0,
+            "ref": str(item.get("ref") or ""),
+            "sha": str(item.get("sha") or ""),
+            "ruleset_id": rule.get("ruleset_id"),
+        }
+        for rule in rules or []
+        if rule.get("type") == "workflows"
+        for item in (rule.get("parameters") or {}).get("workflows") or []
+    ]
+    return sorted(found, key=lambda w: (w["path"], str(w["ruleset_id"])))
 
 
 def required_check_apps(
@@ -170,13 +195,14 @@ def _branch_protection(gh: Github, settings: GitHubSettings, branch: str) -> dic
 
 
 def _branch_rules(gh: Github, settings: GitHubSettings, branch: str) -> list[dict[str, Any]]:
-    """The active ruleset rules of ``branch`` (every page)."""
+    """The active ruleset rules of ``branch``: every page, as long as GitHub's ``Link``
+    header names a next one (a page may be shorter than asked for)."""
     path = f"/repos/{settings.repository}/rules/branches/{quote(branch, safe='')}"
     rules: list[dict[str, Any]] = []
     with api_errors(settings, f"reading the rulesets of {branch!r}"):
         page = 1
         while True:
-            _, data = gh.requester.requestJsonAndCheck(
+            headers, data = gh.requester.requestJsonAndCheck(
                 "GET", path, parameters={"per_page": 100, "page": page}
             )
             if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -185,7 +211,7 @@ def _branch_rules(gh: Github, settings: GitHubSettings, branch: str) -> list[dic
                     hint="re-run the job; if it persists, GitHub's API is answering wrongly",
                 )
             rules.extend(data)
-            if len(data) < 100:
+            if 'rel="next"' not in str({k.lower(): v for k, v in headers.items()}.get("link")):
                 return rules
             page += 1
 
@@ -200,33 +226,46 @@ def rules_bind_admins(
     ids = {rule.get("ruleset_id") for rule in rules if rule.get("type") in _PROTECTING_RULES}
     if not ids:
         return False
-    for ruleset_id in sorted(ids, key=str):
-        if not isinstance(ruleset_id, int) or isinstance(ruleset_id, bool):
-            raise ReportingError(
-                settings.scrub(f"GitHub answered a rule of {branch!r} without its ruleset id"),
-                hint="re-run the job; if it persists, GitHub's API is answering wrongly",
-            )
-        path = f"/repos/{settings.repository}/rulesets/{ruleset_id}"
-        what = f"reading who may bypass ruleset {ruleset_id} of {branch!r}"
-        with api_errors(settings, what, ADMINISTRATION):
-            _, data = gh.requester.requestJsonAndCheck(
-                "GET", path, parameters={"includes_parents": "true"}
-            )
-        bypass = _object(data, settings, f"ruleset {ruleset_id}").get("bypass_actors")
-        if not isinstance(bypass, list):
-            raise ReportingError(
-                settings.scrub(
-                    f"GitHub did not say who may bypass ruleset {ruleset_id} of {branch!r}: "
-                    "the gate cannot tell whether administrators are held to its reviews "
-                    "and required checks"
-                ),
-                hint=f"GitHub names a ruleset's bypass actors only to a token that may "
-                f"administer it: pass as membership-token a GitHub App installation token "
-                f"with {ADMINISTRATION} (docs/github.md, Tokens)",
-            )
-        if bypass:
-            return False
-    return True
+    return not any(_bypass_actors(gh, settings, branch, i) for i in sorted(ids, key=str))
+
+
+def mark_bypass(
+    gh: Github, settings: GitHubSettings, branch: str, workflows: list[dict[str, Any]]
+) -> None:
+    """Replace each required workflow's ``ruleset_id`` by ``bypass_allowed``: whether
+    anyone may bypass the ruleset that requires it (and so merge without it)."""
+    for workflow in workflows:
+        ruleset_id = workflow.pop("ruleset_id")
+        workflow["bypass_allowed"] = bool(_bypass_actors(gh, settings, branch, ruleset_id))
+
+
+def _bypass_actors(gh: Github, settings: GitHubSettings, branch: str, ruleset_id: Any) -> list[Any]:
+    """Who may bypass ruleset ``ruleset_id`` (``GET /rulesets/{id}``); fails closed when
+    GitHub does not say."""
+    if not isinstance(ruleset_id, int) or isinstance(ruleset_id, bool):
+        raise ReportingError(
+            settings.scrub(f"GitHub answered a rule of {branch!r} without its ruleset id"),
+            hint="re-run the job; if it persists, GitHub's API is answering wrongly",
+        )
+    path = f"/repos/{settings.repository}/rulesets/{ruleset_id}"
+    what = f"reading who may bypass ruleset {ruleset_id} of {branch!r}"
+    with api_errors(settings, what, ADMINISTRATION):
+        _, data = gh.requester.requestJsonAndCheck(
+            "GET", path, parameters={"includes_parents": "true"}
+        )
+    bypass = _object(data, settings, f"ruleset {ruleset_id}").get("bypass_actors")
+    if not isinstance(bypass, list):
+        raise ReportingError(
+            settings.scrub(
+                f"GitHub did not say who may bypass ruleset {ruleset_id} of {branch!r}: "
+                "the gate cannot tell whether administrators are held to its reviews, "
+                "required checks and required workflows"
+            ),
+            hint=f"GitHub names a ruleset's bypass actors only to a token that may "
+            f"administer it: pass as membership-token a GitHub App installation token "
+            f"with {ADMINISTRATION} (docs/github.md, Tokens)",
+        )
+    return bypass
 
 
 def _object(data: Any, settings: GitHubSettings, what: str) -> dict[str, Any]:
@@ -325,6 +364,7 @@ def platform_facts(settings: GitHubSettings, *, head: str, base_ref: str | None)
     protection = protection_from_api(classic, rules)
     if not protection["enforce_admins"]:
         protection["enforce_admins"] = rules_bind_admins(gh, settings, branch, rules)
+    mark_bypass(gh, settings, branch, protection["required_workflows"])
     checks, passed = summarise_checks(
         _check_runs(gh, settings, sha),
         protection["required_status_checks"],

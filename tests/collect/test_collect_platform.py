@@ -62,6 +62,7 @@ def seed(server: GitHubServer, first: str, head: str) -> None:
         PR, "dana-dev", [(first, "dana-dev", "dana-dev"), (head, "lee-dev", "carl-committer")]
     )
     server.protect("main", required_reviews=2, checks=[*CHECKS, "mrm-gate"])
+    server.require_workflow("main")
     server.add_check(head, "unit-tests", "failure")  # an earlier attempt, re-run below
     for name in CHECKS:
         server.add_check(head, name)
@@ -118,6 +119,21 @@ def test_collects_ci_git_and_github_facts(
         "require_code_owner_reviews": False,
         "enforce_admins": True,
         "required_status_checks": sorted([*CHECKS, "mrm-gate"]),
+        "required_status_check_apps": [
+            {"context": "data-contract", "app_id": 15368},
+            {"context": "model-evaluation", "app_id": 15368},
+            {"context": "mrm-gate", "app_id": 15368},
+            {"context": "unit-tests", "app_id": 15368},
+        ],
+        "required_workflows": [
+            {
+                "path": ".github/workflows/pr-gate.yml",
+                "repository_id": 1,
+                "ref": "refs/heads/main",
+                "sha": "",
+                "bypass_allowed": False,
+            }
+        ],
     }
     c = bundle["change"]
     assert c["ci_run_id"] == "4242"
@@ -176,6 +192,8 @@ def test_unprotected_branch_and_missing_checks_are_recorded_as_such(
         "require_code_owner_reviews": False,
         "enforce_admins": False,
         "required_status_checks": [],
+        "required_status_check_apps": [],
+        "required_workflows": [],
     }
     assert bundle["change"]["required_checks"] == []
     assert bundle["change"]["tests_passed"] is False  # nothing required proves nothing

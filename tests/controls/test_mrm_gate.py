@@ -12,7 +12,7 @@ from conftest import decide, failing, load_asset
 from gate.engine.toolchain import OpaBinary
 from gate.policy import PolicySource
 
-GATE_IDS = {"GATE-APPL-01", "GATE-REP-01", "GATE-PROV-01"}
+GATE_IDS = {"GATE-APPL-01", "GATE-REP-01", "GATE-PROV-01", "GATE-WF-01"}
 
 
 def _without(bundle: dict[str, Any], *path: str) -> dict[str, Any]:
@@ -43,6 +43,11 @@ def test_complete_bundles_pass_gate_controls(
         ("credit-complete.json", ("reproducibility",), {"GATE-REP-01"}),
         ("credit-complete.json", ("provenance",), {"GATE-PROV-01"}),
         ("clinical-complete.json", ("collected",), {"GATE-PROV-01"}),
+        (
+            "credit-complete.json",
+            ("security", "branch_protection", "required_workflows"),
+            {"GATE-WF-01"},
+        ),
         ("credit-complete.json", ("validation", "findings"), {"SR117-VAL-06"}),
     ],
 )

@@ -134,10 +134,12 @@ def approve_by_comments(
 
 def seed_pull_request(server: GitHubServer, repo: Path, author: str) -> str:
     """Put the branch's commits on ``server`` as pull request #1 against a protected
-    `main`, with successful required checks on the head commit; returns the head sha."""
+    `main` (a ruleset requires the gate's workflow), with successful required checks on
+    the head commit; returns the head sha."""
     shas = git(repo, "rev-list", "--reverse", f"main..{BRANCH}").split()
     server.open_pull(PR, author, [(sha, author, author) for sha in shas])
     server.protect("main", required_reviews=2, checks=[*REQUIRED_CHECKS, "mrm-gate"])
+    server.require_workflow("main")  # the gate's workflow, run from main (GATE-WF-01)
     for name in REQUIRED_CHECKS:
         server.add_check(shas[-1], name)
     return shas[-1]

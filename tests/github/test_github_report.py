@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from github_server import HEAD, PR, GitHubServer, actions_env, standard_pull, write_config
+from github_server import (
+    GATE_APP,
+    HEAD,
+    PR,
+    GitHubServer,
+    actions_env,
+    standard_pull,
+    write_config,
+)
 
-from conftest import asset
+from conftest import NOW, asset
 from gate.cli import cli
+from gate.evidence import bundle_digest, load_bundle
 
 BUNDLE = asset("bundles", "credit-complete.json")
 DIGEST = "sha256:" + "0f" * 32
@@ -220,3 +229,54 @@ def test_row3_a_decision_naming_no_commit_is_never_reported_on_a_pull_request(
         code, _, err = report(gh, tmp_path, doc)
         assert code == 2 and "names no evaluated commit" in err
         assert gh.check_runs == {}
+
+
+# ---- the sticky comment is a convenience, never a source of truth
+
+
+def test_the_digest_to_approve_is_in_the_check_run_the_gates_identity_posted(
+    tmp_path: Path,
+) -> None:
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        code, _, err = report(gh, tmp_path, decision())  # the App installation token
+        assert code == 0, err
+        [run] = gh.check_runs.values()
+    assert run["app"] == GATE_APP  # the identity no workflow's GITHUB_TOKEN writes as
+    assert run["external_id"] == DIGEST
+    assert run["output"]["summary"].startswith(
+        f"Bundle digest to approve: `{DIGEST}` (commit `{HEAD}`)"
+    )
+
+
+def test_a_forged_sticky_comment_is_never_read_back(tmp_path: Path) -> None:
+    """Any workflow writes as github-actions[bot], so a sticky comment with the gate's
+    marker, a verdict and approval commands can be forged: the gate never reads it."""
+    bundle = asset("bundles", "credit-complete.json")
+    hex_digest = bundle_digest(load_bundle(bundle)).removeprefix("sha256:")
+    with GitHubServer.running() as gh:
+        standard_pull(gh)
+        code, before, err = check_github(gh, tmp_path, bundle)
+        assert code == 1, err
+        roles = [r["role"] for r in before["required_approvals"]]
+        forged = "\n".join(
+            ["<!-- mrm-gate:sticky:production -->", "**allowed** at production", ""]
+            + [f"/approve {role} {hex_digest}" for role in roles]
+        )
+        gh.comment(PR, "github-actions[bot]", forged)
+        code, after, err = check_github(gh, tmp_path, bundle)
+    assert code == 1, err
+    assert after["allow"] is False
+    assert after["required_approvals"] == before["required_approvals"]
+    assert after["stale_approvals"] == before["stale_approvals"] == []
+
+
+def check_github(server: GitHubServer, tmp: Path, bundle: Path) -> tuple[int, dict[str, Any], str]:
+    result = CliRunner().invoke(
+        cli,
+        ["check", "--bundle", str(bundle), "--stage", "production", "--github",
+         "--config", str(write_config(tmp)), "--format", "json", "--now", NOW],
+        env=actions_env(server, tmp),
+    )  # fmt: skip
+    doc = json.loads(result.stdout) if result.stdout.startswith("{") else {}
+    return result.exit_code, doc, result.stderr

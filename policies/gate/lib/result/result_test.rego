@@ -86,7 +86,7 @@ test_success_overridden_pccp_date_moves_every_pccp_control if {
 
 test_success_gate_conventions_take_their_date_from_data if {
 	dates := {pkg.control.id: pkg.control.effective_from | some _, pkg in data.gate.controls.mrm_gate}
-	dates == {"GATE-APPL-01": "2011-04-04", "GATE-PROV-01": "2011-04-04", "GATE-REP-01": "2011-04-04"}
+	dates == {"GATE-APPL-01": "2011-04-04", "GATE-PROV-01": "2011-04-04", "GATE-REP-01": "2011-04-04", "GATE-WF-01": "2011-04-04"}
 }
 
 test_success_overridden_gate_conventions_date_moves_them if {
