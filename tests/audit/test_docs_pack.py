@@ -19,7 +19,7 @@ from audit_support import BUNDLES, make_pair, make_record, run_cli
 from pypdf import PdfReader
 from sklearn.metrics import roc_auc_score
 
-from conftest import asset, load_asset
+from conftest import NOW, asset, load_asset
 from gate.audit import docs_pack
 from gate.audit.docs_pack import monitoring_report
 from gate.audit.ledger import Ledger
@@ -481,6 +481,36 @@ def test_ledger_gives_the_version_and_the_change_history(
     assert [r[0] for r in history] == ["0", "this document"]
     assert history[0][2] == "merge" and history[1][2] == "production"
     assert "stage merge -> production" in history[1][4]
+
+
+def test_the_change_history_holds_only_this_model_and_names_the_version_change(
+    tmp_path: Path, opa: OpaBinary, policies: PolicySource
+) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    book = Ledger(ledger)
+    book.append(*make_pair(opa, policies, "clinical-complete.json", "merge"))  # another model
+    older = copy.deepcopy(load_asset("bundles", "credit-complete.json"))
+    older["model"]["version"] = "2.9.0"
+    older_path = tmp_path / "older.json"
+    older_path.write_text(json.dumps(older))
+    recorded = run_cli("record", "--bundle", str(older_path), "--stage", "merge",
+                       "--now", NOW, "--ledger", str(ledger))  # fmt: skip
+    # The edited version no longer matches the validated one: denied, and recorded all the same.
+    assert recorded.returncode == 1 and "record 1" in recorded.stderr, recorded.stderr
+    prod_rec, prod_input = make_pair(opa, policies, "credit-complete.json", "production")
+    rec = tmp_path / "record.json"
+    rec.write_text(json.dumps(standalone(prod_rec, prod_input)))
+    out = run_cli("docs", "--bundle", str(asset("bundles", "credit-complete.json")),
+                  "--decision", str(rec), "--ledger", str(ledger),
+                  "--output", str(tmp_path / "p"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    rows = _cells((tmp_path / "p" / "model-documentation.html").read_text())
+    assert ["Document version", "3.0.0-2"] in rows
+    history = [r for r in rows if r and r[0] in ("0", "1", "this document")]
+    assert [r[0] for r in history] == ["1", "this document"]
+    assert history[1][4].startswith("model version 2.9.0 -> 3.0.0; evidence sha256:")
+    assert "stage merge -> production" in history[1][4]
+    assert "artefact" not in history[1][4]
 
 
 @pytest.mark.browser

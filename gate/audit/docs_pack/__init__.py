@@ -15,28 +15,48 @@ from pathlib import Path
 from typing import Any
 
 from gate.audit.docs_pack import content
-from gate.audit.docs_pack.control import document_control
+from gate.audit.docs_pack.control import Recorded, document_control
 from gate.audit.docs_pack.model import MISSING, Pack, Section, get, text
 from gate.audit.docs_pack.render import to_html, to_markdown, to_pdf
 from gate.audit.docs_pack.validation import monitoring, validation
 from gate.decision import Decision
 from gate.errors import UsageError
 
-__all__ = ["MISSING", "Pack", "build_pack", "ledger_history", "to_html", "to_markdown", "to_pdf"]
+__all__ = [
+    "MISSING",
+    "Pack",
+    "Recorded",
+    "build_pack",
+    "ledger_history",
+    "to_html",
+    "to_markdown",
+    "to_pdf",
+]
 
 
-def ledger_history(ledger: Path) -> list[tuple[int, Decision]]:
-    """Every decision recorded in a ledger, with its index (the ledger's hashes checked,
-    each decision read as strictly as a decision file)."""
+def ledger_history(ledger: Path) -> list[Recorded]:
+    """Every decision recorded in a ledger, with its index and the model version and
+    artefact its record names (the ledger's hashes checked, each decision read as strictly
+    as a decision file)."""
     from gate.audit.ledger import Ledger
 
-    return [
-        (
-            entry.index,
-            Decision.from_json(entry.record.get("decision"), f"{ledger} record {entry.index}"),
+    history = []
+    for entry in Ledger(ledger).entries():
+        record = entry.record
+        model = record.get("model")
+        if not isinstance(model, dict):
+            model = {}
+        decision = Decision.from_json(record.get("decision"), f"{ledger} record {entry.index}")
+        history.append(
+            Recorded(
+                entry.index,
+                decision,
+                str(model.get("id", "")),
+                str(model.get("version", "")),
+                record.get("artifact_digest"),
+            )
         )
-        for entry in Ledger(ledger).entries()
-    ]
+    return history
 
 
 def build_pack(
@@ -45,12 +65,13 @@ def build_pack(
     digest: str,
     *,
     approval_evidence: list[dict[str, Any]] | None = None,
-    history: list[tuple[int, Decision]] | None = None,
+    history: list[Recorded] | None = None,
     source: str = "bundle",
 ) -> Pack:
     """The document model; ``digest`` must be the bundle's and the decision's digest.
 
-    ``history`` is the ledger's decisions (index, decision) when a ledger is given.
+    ``history`` is the ledger's decisions when a ledger is given; those about this model
+    (model.id) are the document's earlier versions.
     """
     if decision.bundle_digest != digest:
         raise UsageError(

@@ -5,6 +5,7 @@ earlier decisions about this model recorded in the ledger."""
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from typing import Any
 
 from gate.audit.docs_pack.model import (
@@ -20,6 +21,18 @@ from gate.audit.docs_pack.model import (
 )
 from gate.clock import parse_instant
 from gate.decision import Decision
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A decision with the model version and artefact it was about (a ledger record's, or
+    the pack's own with ``index`` None)."""
+
+    index: int | None
+    decision: Decision
+    model_id: str
+    model_version: str
+    artifact_digest: str | None
 
 
 def _when(value: Any) -> _dt.datetime | None:
@@ -88,18 +101,21 @@ def _statuses(decision: Decision) -> dict[str, str]:
     return {str(c.get("id")): str(c.get("status")) for c in decision.controls}
 
 
-def _changes(before: Decision, after: Decision) -> str:
+def _changes(before: Recorded, after: Recorded) -> str:
     """What differs between two decisions about the same model, in words."""
+    a, b = before.decision, after.decision
     said = [
         f"{label} {text(old)} -> {text(new)}"
         for label, old, new in (
-            ("evidence", before.bundle_digest, after.bundle_digest),
-            ("stage", before.stage, after.stage),
-            ("policy revision", before.policy_revision, after.policy_revision),
+            ("model version", before.model_version, after.model_version),
+            ("evidence", a.bundle_digest, b.bundle_digest),
+            ("artefact", before.artifact_digest, after.artifact_digest),
+            ("stage", a.stage, b.stage),
+            ("policy revision", a.policy_revision, b.policy_revision),
         )
         if old != new
     ]
-    old, new = _statuses(before), _statuses(after)
+    old, new = _statuses(a), _statuses(b)
     moved = [
         f"{c} {old.get(c, 'absent')} -> {new.get(c, 'absent')}"
         for c in sorted(set(old) | set(new))
@@ -110,29 +126,21 @@ def _changes(before: Decision, after: Decision) -> str:
     return "; ".join(said) or "no change"
 
 
-def _history(decision: Decision, history: list[tuple[int, Decision]]) -> Table:
+def _history(this: Recorded, history: list[Recorded]) -> Table:
     rows = []
-    previous: Decision | None = None
-    for index, earlier in history:
+    previous: Recorded | None = None
+    for earlier in [*history, this]:
+        first = "first recorded decision" if earlier.index is not None else "first version"
         rows.append(
             [
-                str(index),
-                text(earlier.decided_at),
-                text(earlier.stage),
-                "allowed" if earlier.allow else "denied",
-                "first recorded decision" if previous is None else _changes(previous, earlier),
+                "this document" if earlier.index is None else str(earlier.index),
+                text(earlier.decision.decided_at),
+                text(earlier.decision.stage),
+                "allowed" if earlier.decision.allow else "denied",
+                first if previous is None else _changes(previous, earlier),
             ]
         )
         previous = earlier
-    rows.append(
-        [
-            "this document",
-            text(decision.decided_at),
-            text(decision.stage),
-            "allowed" if decision.allow else "denied",
-            "first version" if previous is None else _changes(previous, decision),
-        ]
-    )
     return Table(
         "Change history (decisions about this model in the ledger)",
         ["ledger record", "decided at", "stage", "decision", "changes from the version before"],
@@ -175,10 +183,19 @@ def document_control(
     bundle: dict[str, Any],
     decision: Decision,
     evidence: list[dict[str, Any]],
-    history: list[tuple[int, Decision]] | None,
+    history: list[Recorded] | None,
 ) -> tuple[Section, str]:
     """The section, and the document version it gives the pack."""
-    earlier = [(i, d) for i, d in history or [] if not _same(d, decision)]
+    this = Recorded(
+        None,
+        decision,
+        str(get(bundle, "model.id") or ""),
+        str(get(bundle, "model.version") or ""),
+        get(bundle, "artifact.digest"),
+    )
+    earlier = [
+        r for r in history or [] if r.model_id == this.model_id and not _same(r.decision, decision)
+    ]
     version = f"{text(get(bundle, 'model.version'))}-{len(earlier) + 1}"
     people = signatories(bundle, decision, evidence)
     note = (
@@ -205,7 +222,7 @@ def document_control(
         )
     )
     if history is not None:
-        blocks.append(_history(decision, earlier))
+        blocks.append(_history(this, earlier))
     else:
         blocks.append(Paragraph(f"Change history: {MISSING} (pass --ledger)."))
     return Section("control", "Document control", blocks), version
