@@ -32,6 +32,11 @@ class SqlEngine(Protocol):
 
     def literal(self, text: str) -> str: ...
 
+    def bins(self, value: str, inner: list[float]) -> str | None:
+        """One aggregate of ``value``'s exact bin counts (see :func:`bin_counts_of`), or
+        None where the engine has none (then a ``CASE`` per edge counts them)."""
+        ...
+
     def schema(self, view: str) -> Schema: ...
 
     def one(self, sql: str) -> tuple[Any, ...]: ...
@@ -79,6 +84,24 @@ _SPARK_TYPES = _TypeNames(
 )
 
 
+def _double_list(values: list[float]) -> str:
+    return "[" + ", ".join(f"CAST({float(v)!r} AS DOUBLE)" for v in values) + "]"
+
+
+def bin_counts_of(histogram: dict[float, int] | None, inner: list[float], rows: int) -> list[int]:
+    """The counts of the frozen bins ``x < e1``, ``e1 <= x < e2``, ..., ``x >= em`` from
+    DuckDB's ``histogram(-x, [-em, ..., -e1])``.
+
+    DuckDB's bins are closed on the right (``b(j-1) < v <= b(j)``); over ``v = -x`` they
+    are ``e(k) <= x < e(k+1)``, closed on the left like the frozen bins, so the counts are
+    exact, ties on an edge included. The key ``-e(k)`` holds bin k; the bin below the first
+    edge is what remains of the rows (the column has no empty or NaN value by then).
+    """
+    found = histogram or {}
+    upper = [int(found.get(-float(e), 0)) for e in inner]
+    return [rows - sum(upper), *upper]
+
+
 class DuckDBEngine:
     """DuckDB over the files themselves, within ``memory_limit`` (it spills beyond)."""
 
@@ -123,6 +146,13 @@ class DuckDBEngine:
 
     def literal(self, text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
+
+    @staticmethod
+    def bins(value: str, inner: list[float]) -> str | None:
+        if not inner:
+            return None
+        boundaries = _double_list([-float(e) for e in reversed(inner)])
+        return f"histogram(-CAST({value} AS DOUBLE), {boundaries})"
 
     def _run(self, sql: str, labels: list[str] | None = None, arrow: bool = False) -> Any:
         duckdb = self._duckdb
@@ -205,6 +235,10 @@ class SparkEngine:
 
     def literal(self, text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    @staticmethod
+    def bins(value: str, inner: list[float]) -> str | None:
+        return None  # Spark's histogram_numeric is approximate
 
     def schema(self, view: str) -> Schema:
         fields = self._guard(lambda: self._spark.table(view).schema.fields)

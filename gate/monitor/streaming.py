@@ -1,8 +1,10 @@
 """The monitoring run as SQL over the files, in one pass per window and bounded memory.
 
 Each window is read once by one ``SELECT`` of aggregates: the row count, the empty and
-distinct ids, for every numeric column its empty, NaN and infinite values and the count
-below each frozen inner edge (the bin counts are their differences), for every categorical
+distinct ids, for every numeric column its empty, NaN and infinite values and its count in
+each frozen bin (on DuckDB one native ``histogram``, exact, see
+:func:`gate.monitor.engines.bin_counts_of`; on Spark the count below each inner edge, whose
+differences are the bins), for every categorical
 input the count of each frozen category and of empty values, the first and last prediction
 day. Approval by group is one ``GROUP BY`` per protected attribute. Only the matured
 outcomes joined to their predictions (score, outcome, approval, groups, override) are
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from gate.monitor import run
-from gate.monitor.engines import Schema, SqlEngine
+from gate.monitor.engines import Schema, SqlEngine, bin_counts_of
 from gate.monitor.plan import Plan
 from gate.monitor.tables import (
     STRING,
@@ -101,6 +103,11 @@ class Scan:
         self.exprs.append(expr)
         return lambda: int(self.values[i] or 0)
 
+    def add_value(self, expr: str) -> Callable[[], Any]:
+        i = len(self.exprs)
+        self.exprs.append(expr)
+        return lambda: self.values[i]
+
     def add_text(self, expr: str) -> Callable[[], str | None]:
         i = len(self.exprs)
         self.exprs.append(expr)
@@ -121,6 +128,7 @@ class Checks:
     ids: tuple[Callable[[], int], Callable[[], int]] | None = None
     numeric: dict[str, list[Callable[[], int]]] = field(default_factory=dict)
     below: dict[str, list[Callable[[], int]]] = field(default_factory=dict)
+    histograms: dict[str, tuple[Callable[[], Any], list[float]]] = field(default_factory=dict)
     categories: dict[str, list[Callable[[], int]]] = field(default_factory=dict)
     times: dict[str, list[Any]] = field(default_factory=dict)
     flags: dict[str, list[Callable[[], int]]] = field(default_factory=dict)
@@ -150,8 +158,12 @@ class Checks:
 
     def want_bins(self, name: str, edges: list[float]) -> None:
         self.want_numeric(name)
-        num = self.scan.window.num(name)
-        self.below[name] = [self.scan.add(count_if(f"{num} < {_double(e)}")) for e in edges[1:-1]]
+        w, inner = self.scan.window, edges[1:-1]
+        native = w.engine.bins(w.num(name), inner)
+        if native is not None:
+            self.histograms[name] = (self.scan.add_value(native), inner)
+            return
+        self.below[name] = [self.scan.add(count_if(f"{w.num(name)} < {_double(e)}")) for e in inner]
 
     def want_categories(self, name: str, categories: list[str]) -> None:
         w = self.scan.window
@@ -204,6 +216,9 @@ class Checks:
             raise not_finite(self.scan.window.label, name, (nulls, nans, infs), self.rows())
 
     def bin_counts(self, name: str) -> Any:
+        if name in self.histograms:
+            getter, inner = self.histograms[name]
+            return np.asarray(bin_counts_of(getter(), inner, self.rows()), dtype=np.int64)
         below = [g() for g in self.below[name]]
         return np.diff(np.asarray([0, *below, self.rows()], dtype=np.int64))
 
