@@ -314,22 +314,34 @@ def main() -> int:
     parser.add_argument("--monitor-rows", type=int, default=2_000_000)
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller inputs")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["check", "server", "hash", "growth", "monitor", "ledger"],
+        help="run only these groups of rows (all by default)",
+    )
     args = parser.parse_args()
     rounds = 2 if args.quick else args.rounds
     opa = find_opa()
     rows: list[Row] = []
+    monitor = ["--rows", str(200_000 if args.quick else args.monitor_rows)]
+    monitor += ["--rounds", str(rounds)]
+    if args.quick:
+        monitor += ["--growth", "100000", "400000"]
     with tempfile.TemporaryDirectory(prefix="mrm-gate-bench-") as tmp:
         work = Path(tmp)
-        rows += bench_check(opa.path, rounds, work)
-        rows += bench_server(opa, rounds, work, 20 if args.quick else args.server_n)
-        rows += bench_hash(rounds, work, 64 if args.quick else args.hash_mib)
-        rows += bench_growth(opa.path, rounds, work)
-        monitor = ["--rows", str(200_000 if args.quick else args.monitor_rows)]
-        monitor += ["--rounds", str(rounds)]
-        if args.quick:
-            monitor += ["--growth", "100000", "400000"]
-        rows += bench_external("bench_monitor.py", monitor, work)
-        rows += bench_external("bench_ledger.py", ["--quick"] if args.quick else [], work)
+        groups: dict[str, Callable[[], list[Row]]] = {
+            "check": lambda: bench_check(opa.path, rounds, work),
+            "server": lambda: bench_server(opa, rounds, work, 20 if args.quick else args.server_n),
+            "hash": lambda: bench_hash(rounds, work, 64 if args.quick else args.hash_mib),
+            "growth": lambda: bench_growth(opa.path, rounds, work),
+            "monitor": lambda: bench_external("bench_monitor.py", monitor, work),
+            "ledger": lambda: bench_external(
+                "bench_ledger.py", ["--quick"] if args.quick else [], work
+            ),
+        }
+        for name in args.only or list(groups):
+            rows += groups[name]()
     print(machine())
     print(table(rows))
     print(

@@ -7,7 +7,14 @@ string id, as Parquet, written in chunks (never whole in memory). The floor is a
 Python process running one DuckDB query over both files: ``histogram(x, edges)`` of the
 score and every feature with the same frozen edges, and the row and distinct-id counts, the
 work the monitor cannot avoid. Peak memory is the process's maximum resident set
-(``wait4``), the monitor's including its ``opa eval`` child.
+(``wait4``), the monitor's including its ``opa eval`` child. Memory growth is measured at
+``--memory-limit 256MB``, below what either size would take unbounded, so that it shows
+what the limit holds.
+
+Evidently (its public API, ``Report([DataDriftPreset(method="psi")])`` over the two files
+read with pandas) runs in a separate virtual environment, ``.tools/bench-evidently``, built
+once with pinned versions: Evidently 0.7 does not import under pandas 3, which the
+project's own environment has. Evidently bins by its own rule, not the frozen edges.
 
     .venv/bin/python scripts/bench_monitor.py --rows 2000000 --features 20 --json out.json
 """
@@ -32,6 +39,17 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "tests" / "assets" / "bundles" / "credit-complete.json"
 CHUNK = 500_000
 NOW = "2026-12-01T12:00:00Z"
+GROWTH_LIMIT = "256MB"
+EVIDENTLY_VENV = ROOT / ".tools" / "bench-evidently"
+EVIDENTLY_PINS = ["evidently==0.7.23", "pandas==2.3.3", "pyarrow==26.0.1"]
+EVIDENTLY = """
+import sys
+import pandas as pd
+from evidently import Report
+from evidently.presets import DataDriftPreset
+base, cur = (pd.read_parquet(path).drop(columns=["id"]) for path in sys.argv[1:3])
+Report([DataDriftPreset(method="psi")]).run(current_data=cur, reference_data=base).dict()
+"""
 
 
 def write_window(path: Path, rows: int, features: int, shift: float, seed: int) -> None:
@@ -111,6 +129,42 @@ def commands(work: Path, features: int) -> tuple[list[str], list[str]]:
     return gate, [*floor, edges]
 
 
+def evidently_python() -> Path | None:
+    """The Python of the Evidently environment, built on first use; None (with the reason
+    printed) when it cannot be built."""
+    python = EVIDENTLY_VENV / "bin" / "python"
+    if python.is_file():
+        return python
+    steps = [
+        [sys.executable, "-m", "venv", str(EVIDENTLY_VENV)],
+        [str(python), "-m", "pip", "install", "--quiet", *EVIDENTLY_PINS],
+    ]
+    for step in steps:
+        proc = subprocess.run(step, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(f"bench_monitor: no Evidently row: {proc.stderr[-500:]}", file=sys.stderr)
+            return None
+    return python
+
+
+def evidently_rows(work: Path, rows: int, features: int) -> list[dict[str, Any]]:
+    """One round each (Evidently takes minutes): the monitor and Evidently on the same
+    files."""
+    python = evidently_python()
+    if python is None:
+        return []
+    gate, _ = commands(work, features)
+    files = [str(work / "base.parquet"), str(work / "cur.parquet")]
+    evidently = [str(python), "-c", EVIDENTLY, *files]
+    g, e = measure(gate), measure(evidently)
+    size = f"{rows / 1e6:g}M rows x {features}"
+    name = "Evidently 0.7.23 DataDriftPreset(method='psi'), 1 round"
+    return [
+        row(f"monitor {size} vs Evidently (s)", g[0], e[0], "s", name, None),
+        row(f"monitor {size} vs Evidently, peak memory (MB)", g[1], e[1], "MB", name, None),
+    ]
+
+
 def prepare(work: Path, rows: int, features: int) -> None:
     write_window(work / "base.parquet", rows, features, 0.0, 1)
     write_window(work / "cur.parquet", rows, features, 0.3, 2)
@@ -118,11 +172,12 @@ def prepare(work: Path, rows: int, features: int) -> None:
 
 
 def row(
-    figure: str, gate: float, anchor: float, unit: str, name: str, target: float
+    figure: str, gate: float, anchor: float, unit: str, name: str, target: float | None
 ) -> dict[str, Any]:
     ratio = gate / anchor
+    met = None if target is None else ratio <= target
     return {"figure": figure, "mrm_gate": gate, "anchor": anchor, "anchor_name": name,
-            "unit": unit, "ratio": ratio, "target": target, "met": ratio <= target}  # fmt: skip
+            "unit": unit, "ratio": ratio, "target": target, "met": met}  # fmt: skip
 
 
 def main() -> int:
@@ -132,6 +187,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--growth", type=int, nargs="*", default=[1_000_000, 4_000_000])
     parser.add_argument("--json", type=Path, required=True)
+    parser.add_argument("--no-evidently", dest="evidently", action="store_false")
     args = parser.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="mrm-gate-bench-monitor-") as tmp:
@@ -151,13 +207,16 @@ def main() -> int:
                         statistics.median(m for _, m in g), statistics.median(m for _, m in f),
                         "MB", "the same DuckDB scan", 1.5))  # fmt: skip
         peaks = {}
-        for n in args.growth:
+        for n in sorted(args.growth):
             prepare(work, n, args.features)
             gate, _ = commands(work, args.features)
-            peaks[n] = measure(gate)[1]
+            peaks[n] = measure([*gate, "--memory-limit", GROWTH_LIMIT])[1]
+            if n == min(args.growth) and args.evidently:
+                rows += evidently_rows(work, n, args.features)
         small, large = min(peaks), max(peaks)
-        rows.append(row(f"monitor peak memory at {large / 1e6:g}M rows (MB)", peaks[large],
-                        peaks[small], "MB", f"same at {small / 1e6:g}M rows", 1.25))  # fmt: skip
+        rows.append(row(f"monitor peak memory at {large / 1e6:g}M rows, --memory-limit "
+                        f"{GROWTH_LIMIT} (MB)", peaks[large], peaks[small], "MB",
+                        f"same at {small / 1e6:g}M rows", 1.25))  # fmt: skip
     args.json.write_text(json.dumps({"rows": rows}, indent=2) + "\n", "utf-8")
     return 0
 

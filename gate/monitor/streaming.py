@@ -1,12 +1,13 @@
 """The monitoring run as SQL over the files, in one pass per window and bounded memory.
 
-Each window is read once by one ``SELECT`` of aggregates: the row count, the empty and
-distinct ids, for every numeric column its empty, NaN and infinite values and its count in
-each frozen bin (on DuckDB one native ``histogram``, exact, see
-:func:`gate.monitor.engines.bin_counts_of`; on Spark the count below each inner edge, whose
-differences are the bins), for every categorical
-input the count of each frozen category and of empty values, the first and last prediction
-day. Approval by group is one ``GROUP BY`` per protected attribute. Only the matured
+Each window is read by one ``SELECT`` of aggregates: the row count, the empty ids, for
+every numeric column its empty, NaN and infinite values and its count in each frozen bin
+(on DuckDB one native ``histogram``, exact, see :func:`gate.monitor.engines.bin_counts_of`;
+on Spark the count below each inner edge, whose differences are the bins), for every
+categorical input the count of each frozen category and of empty values, the first and
+last prediction day; and its ids once more, by a ``COUNT(DISTINCT)`` of its own that
+DuckDB can spill to disk, so memory stays within ``--memory-limit`` however many rows there
+are. Approval by group is one ``GROUP BY`` per protected attribute. Only the matured
 outcomes joined to their predictions (score, outcome, approval, groups, override) are
 fetched into Python, in id order, for AUC, KS and calibration.
 
@@ -126,6 +127,7 @@ class Checks:
     scan: Scan
     rows: Callable[[], int]
     ids: tuple[Callable[[], int], Callable[[], int]] | None = None
+    id_scan: Scan | None = None
     numeric: dict[str, list[Callable[[], int]]] = field(default_factory=dict)
     below: dict[str, list[Callable[[], int]]] = field(default_factory=dict)
     histograms: dict[str, tuple[Callable[[], Any], list[float]]] = field(default_factory=dict)
@@ -140,11 +142,20 @@ class Checks:
         return cls(scan, scan.add("COUNT(*)"))
 
     def want_ids(self, name: str) -> None:
+        """Empty ids in the window's scan; distinct ids in a query of their own, so that
+        DuckDB can spill their hash table to disk (beside the other aggregates of one
+        ``SELECT`` it cannot, and runs out of its memory limit instead)."""
         w = self.scan.window
+        self.id_scan = Scan(w)
         self.ids = (
             self.scan.add(count_if(w.blank(name))),
-            self.scan.add(f"COUNT(DISTINCT {w.text(name)})"),
+            self.id_scan.add(f"COUNT(DISTINCT {w.text(name)})"),
         )
+
+    def run(self) -> None:
+        self.scan.run()
+        if self.id_scan is not None:
+            self.id_scan.run()
 
     def want_numeric(self, name: str) -> None:
         if name in self.numeric:
@@ -313,8 +324,8 @@ def compute_sql(
     b, c = Checks.of(base), Checks.of(cur)
     with_outcomes = OUTCOMES in labels
     _plan_scans(plan, b, c, opts, with_outcomes)
-    b.scan.run()
-    c.scan.run()
+    b.run()
+    c.run()
     b.check_rows("baseline")
     c.check_rows("current")
     c.check_ids(plan.id_col)
@@ -376,7 +387,7 @@ def _check_outcome_file(plan: Plan, out: Window) -> Checks:
     o.want_ids(plan.id_col)
     o.want_flags(plan.outcome_col)
     o.want_time(plan.outcome_time_col)
-    o.scan.run()
+    o.run()
     o.check_rows("outcomes")
     o.check_ids(plan.id_col)
     o.check_flags(plan.outcome_col)
