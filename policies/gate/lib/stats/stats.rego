@@ -19,7 +19,18 @@ _pow(x, n) := 1 / product([x | some _ in numbers.range(1, 0 - n)]) if n < 0
 # 2^k for k in -60..60, computed once per evaluation.
 _powers_of_two := {k: _pow(2, k) | some k in numbers.range(-60, 60)}
 
-_exponent(x) := max({k | some k, p in _powers_of_two; p <= x})
+# 2^(8j) for j in -8..7: the exponent is found among 16 of these, then among 8 powers of
+# two, instead of among all 121.
+_powers_of_256 := {j: _pow(2, 8 * j) | some j in numbers.range(-8, 7)}
+
+# _exponent(x) is the largest k in -60..60 with 2^k <= x.
+_exponent(x) := max({k |
+	some i in numbers.range(0, 7)
+	k := (8 * j) + i
+	_powers_of_two[k] <= x
+}) if {
+	j := max({j | some j, p in _powers_of_256; p <= x})
+}
 
 # 1 + z/3 + z^2/5 + ... + z^20/41 in Horner form: 21 terms, one multiplication each
 # (the series summed term by term costs 441).
