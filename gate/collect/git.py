@@ -52,7 +52,10 @@ class GitFacts:
         return out
 
 
-class _Git:
+class Git:
+    """git in one repository, run one way: a fixed locale, no prompts, locks or pager, one
+    timeout; a missing git or a timeout is exit 3."""
+
     def __init__(self, repo: Path) -> None:
         self.repo = repo
         self.env = dict(os.environ)
@@ -86,7 +89,7 @@ class _Git:
         return proc
 
 
-def _resolve_base(git: _Git, base: str) -> str:
+def _resolve_base(git: Git, base: str) -> str:
     for candidate in (f"refs/remotes/origin/{base}", base):
         proc = git.run("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}", check=False)
         if proc.returncode == 0 and proc.stdout.strip():
@@ -98,7 +101,7 @@ def _resolve_base(git: _Git, base: str) -> str:
     )
 
 
-def _identities(git: _Git, rev_args: list[str]) -> tuple[list[Identity], list[Identity]]:
+def _identities(git: Git, rev_args: list[str]) -> tuple[list[Identity], list[Identity]]:
     fmt = _FIELD.join(["%an", "%ae", "%cn", "%ce"]) + _RECORD
     out = git.run("log", "--no-mailmap", f"--format={fmt}", *rev_args, "--").stdout
     authors: set[Identity] = set()
@@ -117,7 +120,7 @@ def _identities(git: _Git, rev_args: list[str]) -> tuple[list[Identity], list[Id
     return sorted(authors, key=order), sorted(committers, key=order)
 
 
-def _first_commit_at(git: _Git, rev_range: str) -> str | None:
+def _first_commit_at(git: Git, rev_range: str) -> str | None:
     """The earliest author or committer time in ``rev_range``: when work on it started."""
     out = git.run("log", "--no-mailmap", "--format=%at %ct", rev_range, "--").stdout
     stamps = [int(s) for line in out.splitlines() for s in line.split() if s.isdigit()]
@@ -134,7 +137,7 @@ def git_facts(repo: Path, *, base: str | None, exclude: list[str] | None = None)
     are those of the HEAD commit alone. ``exclude`` lists repository-relative paths (the
     bundle being written) that do not make the tree dirty.
     """
-    git = _Git(repo)
+    git = Git(repo)
     inside = git.run("rev-parse", "--is-inside-work-tree", check=False)
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise UsageError(

@@ -16,12 +16,12 @@ import hashlib
 import json
 import posixpath
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate.collect.git import Git
 from gate.errors import EngineError, EvidenceError, Problem
 
 # The user-info part of any URL (``https://user:pass@host``): a tracking URI may carry
@@ -272,17 +272,12 @@ def _dataset_key(ds: dict[str, str]) -> tuple[str, str]:
     return ds.get("path", ""), ds["digest"]
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60
-    )
-
-
 def changed_since(root: Path, commit: str, head: str) -> list[str] | None:
     """Paths changed from ``commit`` to ``head``; None when ``commit`` is not an ancestor."""
-    if _git(root, "merge-base", "--is-ancestor", commit, head).returncode != 0:
+    git = Git(root)
+    if git.run("merge-base", "--is-ancestor", commit, head, check=False).returncode != 0:
         return None
-    diff = _git(root, "diff", "--name-only", "--no-renames", commit, head)
+    diff = git.run("diff", "--name-only", "--no-renames", commit, head, check=False)
     return diff.stdout.split() if diff.returncode == 0 else None
 
 
