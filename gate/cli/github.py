@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from gate.cli.options import roles_config_option
 from gate.errors import UsageError
 from gate.report.markdown import to_markdown
 
@@ -39,13 +40,9 @@ def register(cli: click.Group) -> None:
     default=None,
     help="The evaluated bundle, to point annotations at evidence.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A checkout of the base branch's .mrm-gate.yml (role -> team, named in the "
-    "approval instructions). Default: that file read from the base branch through GitHub.",
+@roles_config_option(
+    "A checkout of the base branch's .mrm-gate.yml (role -> team, named in the "
+    "approval instructions). Default: that file read from the base branch through GitHub."
 )
 @click.option(
     "--check-run/--no-check-run",

@@ -31,16 +31,20 @@ def timeout_option(f: Any) -> Any:
     )(f)
 
 
+def roles_config_option(help_text: str) -> Callable[[_Command], _Command]:
+    """--config: a checkout of the base branch's .mrm-gate.yml, whose roles map approval
+    roles to teams (None: the file is read from the base branch through GitHub)."""
+    return click.option(
+        "--config", "config_path", type=click.Path(path_type=Path), default=None, help=help_text
+    )
+
+
 def github_options(f: Any) -> Any:
     """--github and --config: collect the pull request and its approvals from GitHub."""
-    f = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="A checkout of the base branch's .mrm-gate.yml (its roles: map approval roles "
+    f = roles_config_option(
+        "A checkout of the base branch's .mrm-gate.yml (its roles: map approval roles "
         "to GitHub teams). Default: that file read from the base branch through the GitHub "
-        "API, never the pull request's own copy (it could choose its approvers).",
+        "API, never the pull request's own copy (it could choose its approvers)."
     )(f)
     return click.option(
         "--github",
