@@ -9,6 +9,9 @@ hyperparameters, and hashes what it produced.
 
 Data snapshot paths are relative to the repository root, or `package:<module>/<file>`
 for data that ships inside an installed Python package (e.g. scikit-learn's bundled data).
+A `delta:<table uri>` snapshot is a Delta Lake table at its recorded `delta_version`
+(:mod:`gate.registry.delta`): its files are checked against the recorded sha256 and the
+training reads that version (`MRM_GATE_DATA_VERSIONS`), however far the table has moved on.
 The seed and hyperparameters reach the training command as `MRM_GATE_SEED` and
 `MRM_GATE_HYPERPARAMETERS` (canonical JSON); the command is run without a shell, and a
 leading `python`/`python3` means the interpreter running the gate.
@@ -134,6 +137,14 @@ def _check_snapshots(
     ok = True
     for snap in snapshots:
         path = str(snap.get("path", ""))
+        if path.startswith("delta:"):
+            from gate.registry.delta import REWRITTEN_FIX, snapshot_problem
+
+            problem = snapshot_problem(snap)
+            if problem:
+                ok = False
+                messages.append(f"{problem}: {REWRITTEN_FIX}")
+            continue
         real = resolve_snapshot(path, repo)
         if not real.is_file():
             raise ReferenceMissing(
@@ -199,8 +210,8 @@ def _checkout_of(repo: Path, commit: str) -> Path:
 
 
 def _training_env(rep: dict[str, Any]) -> dict[str, str]:
-    """The environment of the training run: single-threaded maths, a fixed hash seed, and
-    the recorded seed and hyperparameters."""
+    """The environment of the training run: single-threaded maths, a fixed hash seed, the
+    recorded seed and hyperparameters, and the recorded version of each Delta table."""
     env = dict(os.environ)
     env.update(dict.fromkeys(_THREAD_VARS, "1"))
     env["PYTHONHASHSEED"] = "0"
@@ -210,6 +221,11 @@ def _training_env(rep: dict[str, Any]) -> dict[str, str]:
         env["MRM_GATE_HYPERPARAMETERS"] = json.dumps(
             rep["hyperparameters"], sort_keys=True, separators=(",", ":")
         )
+    snapshots = rep.get("data_snapshots") or []
+    if any(str(s.get("path", "")).startswith("delta:") for s in snapshots):
+        from gate.registry.delta import VERSIONS_ENV, pinned_versions
+
+        env[VERSIONS_ENV] = pinned_versions(snapshots)
     return env
 
 

@@ -174,6 +174,9 @@ def snapshot_problems(
         if not source.endswith((".dvc", "dvc.lock")):
             source = label
         try:
+            if path.startswith("delta:"):
+                problems.extend(_delta_problems(snap, source, where))
+                continue
             real = resolve_snapshot(path.rstrip("/"), root)
         except ReferenceMissing as err:
             problems.append(Problem(source, where, err.message, err.hint or ""))
@@ -202,3 +205,11 @@ def snapshot_problems(
                     )
                 )
     return problems
+
+
+def _delta_problems(snap: Mapping[str, Any], source: str, where: str) -> list[Problem]:
+    """A Delta table snapshot: its recorded version must still hold the recorded files."""
+    from gate.registry.delta import REWRITTEN_FIX, snapshot_problem
+
+    problem = snapshot_problem(dict(snap))
+    return [] if problem is None else [Problem(source, f"{where}.sha256", problem, REWRITTEN_FIX)]

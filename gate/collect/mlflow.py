@@ -368,7 +368,8 @@ def _dataset_problems(logged: LoggedModel, bundle: dict[str, Any], label: str) -
             differ.append(f"{path} was logged as a run input but is not a recorded snapshot")
         else:
             (want_md5, want_sha), (got_md5, got_sha) = recorded[path], logged_paths[path]
-            if want_md5 != got_md5 or (want_sha and got_sha and want_sha != got_sha):
+            # The logged digest is the md5, or the sha256 of a snapshot that has no md5.
+            if (want_md5 or want_sha) != got_md5 or (want_sha and got_sha and want_sha != got_sha):
                 differ.append(
                     f"{path}: the run logged md5 {got_md5} sha256 {got_sha}, the snapshot "
                     f"records md5 {want_md5} sha256 {want_sha}"

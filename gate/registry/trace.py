@@ -138,7 +138,9 @@ def to_markdown(t: dict[str, Any]) -> str:
         f"- **Hyperparameters** {json.dumps(run['hyperparameters'], sort_keys=True)}",
         "- **Data** "
         + "; ".join(
-            f"{s.get('path')} md5 {s.get('md5')} sha256 {s.get('sha256')}"
+            f"{s.get('path')}"
+            + (f" version {s['delta_version']}" if "delta_version" in s else "")
+            + f" md5 {s.get('md5')} sha256 {s.get('sha256')}"
             for s in t["data_snapshots"]
         ),
         f"- **Validation** {t['validation'].get('outcome')} by "

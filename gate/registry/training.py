@@ -2,9 +2,10 @@
 example pipelines; needs the ``registry`` extra).
 
 One run per training: params, metrics, the git commit (``mlflow.source.git.commit``), one
-dataset input per data snapshot (digest = the snapshot's md5, the path as source, the sha256
-in the profile), the artefact under ``model/``, and a version of the *candidate* registered
-model ``<name>-candidates`` registered from that run. The governed model ``<name>`` is only
+dataset input per data snapshot (digest = the snapshot's md5, or its sha256 when it has
+none, as a Delta table version; the path as source, the sha256 in the profile), the
+artefact under ``model/``, and a version of the *candidate* registered model
+``<name>-candidates`` registered from that run. The governed model ``<name>`` is only
 ever written by the gate (``mrm-gate promote``); the server's permissions enforce that.
 
 The pipeline writes :data:`REF_FILE` beside its outputs: the run id, the candidate model and
@@ -59,7 +60,8 @@ def log_training(
         DatasetInput(
             Dataset(
                 name=Path(str(snap["path"])).name,
-                digest=str(snap["md5"]),
+                # DVC's md5; a Delta table version has only its sha256.
+                digest=str(snap.get("md5") or snap["sha256"]),
                 source_type=DATASET_SOURCE_TYPE,
                 source=str(snap["path"]),
                 profile=json.dumps({"sha256": snap.get("sha256")}),
