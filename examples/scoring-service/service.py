@@ -4,7 +4,8 @@ Loads the model version the registry alias points at (``models:/<model>@producti
 through the MLflow client; MLFLOW_TRACKING_URI and read credentials), scores a batch of
 applications (CSV, the German credit columns) with the artefact itself, and appends one
 row per decision to the production decision log (Parquet, see gate/registry/decision_log.py):
-decision id, time, model name and version, input digest, score, decision, overrides.
+decision id, time, model name and version, input digest, score, decision, overrides and the
+inputs themselves (which `mrm-gate monitor --decision-log` reads as the production window).
 
     python examples/scoring-service/service.py --applications apps.csv --log decisions/ \\
         [--model german-credit-scorecard] [--alias production] [--now T]
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 "score": score,
                 "decision": decision,
                 "overrides": "[]",
+                "features": json.dumps(inputs, sort_keys=True),
             }
         )
     append(args.log, rows)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ import click
 
 from gate.cli.options import format_option, opa_url_option, policy_options, timeout_option
 from gate.clock import now_option, resolve_now
-from gate.errors import EXIT_DENIED, UsageError
+from gate.errors import EXIT_DENIED, EvidenceError, Problem, UsageError
 from gate.fileio import write_atomic
 
 if TYPE_CHECKING:
@@ -34,7 +35,16 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
 @click.command()
 @click.option("--bundle", "bundle_path", required=True, type=_PATH, help="The model's bundle.")
 @click.option("--baseline", "baseline_path", required=True, type=_PATH, help="Baseline sample.")
-@click.option("--current", "current_path", required=True, type=_PATH, help="Current window.")
+@click.option("--current", "current_path", type=_PATH, default=None, help="Current window.")
+@click.option(
+    "--decision-log",
+    "decision_log",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Instead of --current: the production decision log; the window is the decisions "
+    "of the version the registry's @production alias points at, which must be this "
+    "bundle's artefact (MLFLOW_TRACKING_URI).",
+)
 @click.option("--outcomes", "outcomes_path", type=_PATH, default=None, help="Matured outcomes.")
 @click.option(
     "--output",
@@ -122,7 +132,8 @@ class MonitorOptions:
 
     bundle_path: Path
     baseline_path: Path
-    current_path: Path
+    current_path: Path | None
+    decision_log: Path | None
     outcomes_path: Path | None
     output_path: Path
     report_path: Path | None
@@ -147,15 +158,60 @@ class MonitorOptions:
 
 
 def run(o: MonitorOptions) -> int:
-    """Compute the window's figures, decide on them, write every output asked for."""
+    """Read the bundle and its plan, then judge the window (a file, or the production
+    decisions of the version in production)."""
     from gate.evidence import load_bundle
-    from gate.monitor import evidence as ev
     from gate.monitor.plan import read_plan
 
     _check_usage(o)
     decided_at = resolve_now(o.now)
     bundle = load_bundle(o.bundle_path)
     plan = read_plan(bundle, str(o.bundle_path))
+    if o.decision_log is None:
+        return _judge(o, bundle, plan, decided_at)
+    with tempfile.TemporaryDirectory(prefix="mrm-gate-window-") as tmp:
+        current = _production_window(bundle, plan, o.decision_log, Path(tmp))
+        return _judge(replace(o, current_path=current), bundle, plan, decided_at)
+
+
+def _production_window(bundle: dict[str, Any], plan: Any, log: Path, tmp: Path) -> Path:
+    """The decisions of the model version in production, as a window file; that version
+    must be the one promoted from this bundle's artefact."""
+    from gate.cli.registry import tracking_uri
+    from gate.collect.mlflow import mlflow_client
+    from gate.registry import decision_log
+    from gate.registry.client import TAG, call
+
+    model = str(bundle["model"]["id"])
+    mv = call(
+        f"read {model}@production",
+        mlflow_client(tracking_uri()).get_model_version_by_alias,
+        model,
+        "production",
+    )
+    promoted = dict(mv.tags).get(TAG + "artifact_digest")
+    wanted = (bundle.get("artifact") or {}).get("digest")
+    if promoted != wanted:
+        raise EvidenceError(
+            f"{model}@production is version {mv.version}, promoted with artefact "
+            f"{promoted or '(no compliance record)'}, not this bundle's {wanted}",
+            [Problem("bundle", "$.artifact.digest", "not the artefact in production",
+                     f"monitor with the bundle promoted as {model} version {mv.version}")],
+        )  # fmt: skip
+    window = tmp / "current.parquet"
+    count = decision_log.window(log, model, str(mv.version), plan, window)
+    click.echo(
+        f"mrm-gate: monitoring {model} version {mv.version} (@production): {count} "
+        f"decision(s) from {log}",
+        err=True,
+    )
+    return window
+
+
+def _judge(o: MonitorOptions, bundle: dict[str, Any], plan: Any, decided_at: str) -> int:
+    """Compute the window's figures, decide on them, write every output asked for."""
+    from gate.monitor import evidence as ev
+
     result = _figures(plan, o, decided_at)
     new_bundle = ev.monitored_bundle(bundle, result.latest, str(o.output_path))
     decision = _decide(new_bundle, o, decided_at)
@@ -179,6 +235,8 @@ def run(o: MonitorOptions) -> int:
 def _check_usage(o: MonitorOptions) -> None:
     from gate.monitor.run import parse_time
 
+    if (o.current_path is None) == (o.decision_log is None):
+        raise UsageError("give one of --current and --decision-log")
     if (o.period_start is None) != (o.period_end is None):
         raise UsageError("give both --period-start and --period-end, or neither")
     if o.period_start and o.period_end:
@@ -204,7 +262,7 @@ def _figures(plan: Any, o: MonitorOptions, decided_at: str) -> Any:
     )
     if o.compute_engine == "numpy":
         baseline = read_table(o.baseline_path, "baseline")
-        current = read_table(o.current_path, "current")
+        current = read_table(o.current_path, "current")  # type: ignore[arg-type]
         outcomes = read_table(o.outcomes_path, "outcomes") if o.outcomes_path else None
         return compute(plan, baseline, current, outcomes, opts)
     return _compute_sql(

@@ -3,11 +3,14 @@ queried with DuckDB (the embedded default; the ``monitoring`` extra).
 
 One row per decision: ``decision_id``, ``decided_at`` (RFC 3339 UTC), ``model_name``,
 ``model_version``, ``input_digest`` (sha256 of the canonical JSON of the inputs), ``score``,
-``decision`` and ``overrides`` (JSON, ``[]`` when none). A scoring service appends a batch as
-one new file (files are never rewritten, so a reader never sees half a batch). At scale the
-same columns go to a warehouse table (for example a Delta or Iceberg table, or a SQL table
-the DuckDB ``postgres``/``delta`` extensions read): :func:`find` and :func:`summary` are one
-SQL query each over ``read_parquet``.
+``decision``, ``overrides`` (JSON, ``[]`` when none) and ``features`` (the inputs, JSON).
+:func:`window` gives ``mrm-gate monitor`` the decisions of one model version as its current
+window, so production is monitored for the version that made the decisions. A scoring
+service appends a batch as one new file (files are never rewritten, so a reader never sees
+half a batch). At scale the same columns go to a warehouse table (for example a Delta or
+Iceberg table, or a SQL table the DuckDB ``postgres``/``delta`` extensions read):
+:func:`find`, :func:`summary` and :func:`window` are one SQL query each over
+``read_parquet``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ COLUMNS = (
     "score",
     "decision",
     "overrides",
+    "features",
 )
 
 
@@ -102,3 +106,42 @@ def summary(directory: Path, model: str, version: str) -> dict[str, Any]:
         [model, version],
     )
     return {"count": int(count), "first_decision_at": first, "last_decision_at": last}
+
+
+def window(directory: Path, model: str, version: str, plan: Any, out: Path) -> int:
+    """Write the decisions of ``model`` ``version`` as a monitoring window (Parquet) with the
+    plan's column names: id, score, prediction time, decision, override (1 when overridden)
+    and one column per logged input. Returns the number of decisions (none: exit 2)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq
+
+    rows = _query(
+        directory,
+        "SELECT decision_id, decided_at, score, decision, overrides, features FROM LOG "
+        "WHERE model_name = ? AND model_version = ? ORDER BY decided_at, decision_id",
+        [model, version],
+    )
+    if not rows:
+        raise UsageError(
+            f"the decision log {directory} has no decision of {model} version {version}",
+            hint="point --decision-log at the log of the service that serves this version",
+        )
+    when = pc.strptime(pa.array([r[1] for r in rows]), format="%Y-%m-%dT%H:%M:%SZ", unit="s")
+    columns: dict[str, Any] = {
+        plan.id_col: [r[0] for r in rows],
+        plan.score_col: [r[2] for r in rows],
+    }
+    if plan.time_col:
+        columns[plan.time_col] = when
+    if plan.decision_col:
+        columns[plan.decision_col] = [r[3] for r in rows]
+    if plan.override_col:
+        columns[plan.override_col] = [0 if json.loads(r[4]) == [] else 1 for r in rows]
+    inputs = [json.loads(r[5]) for r in rows]
+    for name in sorted(set().union(*inputs)):
+        if name in columns:
+            raise UsageError(f"decision log input {name!r} has the name of a plan column")
+        columns[name] = [i.get(name) for i in inputs]
+    pq.write_table(pa.table(columns), out)
+    return len(rows)

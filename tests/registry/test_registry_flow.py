@@ -259,7 +259,7 @@ def test_a_refused_trace_prints_no_credentials(flow: Flow, tmp_path: Path) -> No
         [
             {"decision_id": "dec-1", "decided_at": NOW, "model_name": MODEL,
              "model_version": "1", "input_digest": "sha256:" + "0" * 64, "score": 0.25,
-             "decision": "approve", "overrides": "[]"},
+             "decision": "approve", "overrides": "[]", "features": "{}"},
         ],
     )  # fmt: skip
     # The server refuses a wrong password inside the URI (401); the refusal names the

@@ -1,0 +1,146 @@
+"""`mrm-gate monitor --decision-log`: production monitored from the decision log the scoring
+service writes, for the model version the registry's @production alias points at, against a
+real MLflow server; a bundle that is not the one in production is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "monitor"))
+
+from clock import NOW  # noqa: E402
+from mlflow import MlflowClient  # noqa: E402
+from mlflow_server import GATE, MlflowServer, mlflow_server  # noqa: E402, F401
+from monitor_support import build, drift  # noqa: E402
+
+from gate.cli import cli  # noqa: E402
+from gate.registry import decision_log  # noqa: E402
+
+MODEL = "credit-pd-retail"  # the bundle's model.id
+
+
+def _rows(window: pd.DataFrame, version: str, inputs: list[str]) -> list[dict[str, Any]]:
+    """The window as the scoring service logs it."""
+    rows = []
+    for _, r in window.iterrows():
+        features = {c: (r[c].item() if hasattr(r[c], "item") else r[c]) for c in inputs}
+        features |= {"sex": r["sex"], "age_band": r["age_band"]}
+        rows.append(
+            {
+                "decision_id": r["application_id"],
+                "decided_at": r["scored_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "model_name": MODEL,
+                "model_version": version,
+                "input_digest": decision_log.input_digest(features),
+                "score": float(r["pd"]),
+                "decision": r["decision"],
+                "overrides": '["analyst"]' if r["override"] else "[]",
+                "features": json.dumps(features, sort_keys=True),
+            }
+        )
+    return rows
+
+
+def _version(client: MlflowClient, tmp: Path, digest: str) -> str:
+    """A governed version carrying the compliance record's artefact digest."""
+    experiment = client.get_experiment_by_name(MODEL)
+    eid = experiment.experiment_id if experiment else client.create_experiment(MODEL)
+    run = client.create_run(eid)
+    artefact = tmp / "model.json"
+    artefact.write_text("{}\n")
+    client.log_artifact(run.info.run_id, str(artefact), "model")
+    mv = client.create_model_version(MODEL, f"{run.info.artifact_uri}/model", run.info.run_id)
+    client.set_model_version_tag(MODEL, mv.version, "mrm_gate.artifact_digest", digest)
+    return str(mv.version)
+
+
+@pytest.fixture(scope="module")
+def served(
+    mlflow_server: MlflowServer,  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
+    """Version 1 (another artefact) made drifted decisions; version 2, this bundle's
+    artefact, is @production and made the holdout's 300 decisions."""
+    d = tmp_path_factory.mktemp("decision-log")
+    credit = build()
+    base = credit.window(pd.concat([credit.train, credit.holdout]), "b")
+    cur = credit.window(credit.holdout, "c")
+    old = credit.window(drift(credit), "d", override_share=0.12)
+    bundle = credit.bundle(base, credit.holdout)
+    (d / "bundle.json").write_text(json.dumps(bundle, indent=1))
+    # The windows without the outcome, which only the outcomes file brings.
+    base.drop(columns="bad").to_csv(d / "base.csv", index=False)
+    credit.outcomes(cur).to_csv(d / "outcomes.csv", index=False)
+    cur.drop(columns="bad").to_csv(d / "current.csv", index=False)
+    log = d / "decisions"
+    decision_log.append(log, _rows(old, "1", credit.inputs))
+    decision_log.append(log, _rows(cur, "2", credit.inputs))
+    os.environ.update(mlflow_server.env_for(GATE))
+    gate = MlflowClient(tracking_uri=mlflow_server.uri, registry_uri=mlflow_server.uri)
+    gate.create_registered_model(MODEL)
+    assert _version(gate, d, "sha256:" + "0" * 64) == "1"
+    assert _version(gate, d, bundle["artifact"]["digest"]) == "2"
+    gate.set_registered_model_alias(MODEL, "production", "2")
+    return {"dir": d, "log": log, "env": mlflow_server.env_for(GATE), "gate": gate}
+
+
+def _monitor(served: dict[str, Any], tmp: Path, *window: str) -> tuple[Result, Path]:
+    d = served["dir"]
+    report = tmp / "report.json"
+    args = ["monitor", "--bundle", str(d / "bundle.json"), "--baseline", str(d / "base.csv"),
+            *window, "--outcomes", str(d / "outcomes.csv"), "--output", str(tmp / "m.json"),
+            "--report", str(report), "--now", NOW, "--baseline-id", "german-credit"]  # fmt: skip
+    return CliRunner().invoke(cli, args, env=served["env"]), report
+
+
+def test_the_window_is_the_production_versions_decisions(
+    served: dict[str, Any], tmp_path: Path
+) -> None:
+    res, report = _monitor(served, tmp_path, "--decision-log", str(served["log"]))
+    assert res.exit_code == 0, res.output
+    assert (
+        f"monitoring {MODEL} version 2 (@production): 300 decision(s) from {served['log']}"
+        in res.stderr
+    )
+    doc = json.loads(report.read_text())
+    assert doc["outcome"] == "ok"
+    assert doc["outcomes"]["used"] == 300 and doc["outcomes"]["excluded_not_matured"] == 0
+    assert doc["latest"]["period"] == {"start": "2026-10-01", "end": "2026-10-31"}
+    # The same figures as the window given as a file: version 1's drifted decisions are out.
+    file_res, file_report = _monitor(
+        served, tmp_path / "file", "--current", str(served["dir"] / "current.csv")
+    )
+    assert file_res.exit_code == 0, file_res.output
+    from_file = json.loads(file_report.read_text())["latest"]
+    assert doc["latest"]["csi"] == pytest.approx(from_file["csi"])
+    assert doc["latest"]["psi_score"] == pytest.approx(from_file["psi_score"])
+    assert doc["latest"]["override_rate"] == pytest.approx(from_file["override_rate"])
+
+
+def test_a_bundle_not_in_production_is_refused(served: dict[str, Any], tmp_path: Path) -> None:
+    served["gate"].set_registered_model_alias(MODEL, "production", "1")
+    try:
+        res, report = _monitor(served, tmp_path, "--decision-log", str(served["log"]))
+    finally:
+        served["gate"].set_registered_model_alias(MODEL, "production", "2")
+    assert res.exit_code == 2, res.output
+    assert f"{MODEL}@production is version 1, promoted with artefact sha256:{'0' * 64}" in (
+        res.stderr
+    )
+    assert f"monitor with the bundle promoted as {MODEL} version 1" in res.stderr
+    assert not report.exists()
+
+
+def test_current_and_decision_log_are_one_or_the_other(
+    served: dict[str, Any], tmp_path: Path
+) -> None:
+    res, _ = _monitor(served, tmp_path)
+    assert res.exit_code == 2 and "give one of --current and --decision-log" in res.stderr
