@@ -183,11 +183,19 @@ def _production_window(bundle: dict[str, Any], plan: Any, log: Path, tmp: Path) 
     from gate.registry.client import TAG, call
 
     model = str(bundle["model"]["id"])
+    client = mlflow_client(tracking_uri())
+    aliases = dict(call(f"read {model}", client.get_registered_model, model).aliases or {})
+    if "production" not in aliases:
+        raise UsageError(
+            f"no version of {model} is in production (the registry has no {model}@production)",
+            hint="promote a version with `mrm-gate promote --stage production`, or monitor "
+            "a window file with --current",
+        )
     mv = call(
-        f"read {model}@production",
-        mlflow_client(tracking_uri()).get_model_version_by_alias,
+        f"read {model} version {aliases['production']}",
+        client.get_model_version,
         model,
-        "production",
+        str(aliases["production"]),
     )
     promoted = dict(mv.tags).get(TAG + "artifact_digest")
     wanted = (bundle.get("artifact") or {}).get("digest")

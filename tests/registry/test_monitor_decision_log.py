@@ -144,3 +144,17 @@ def test_current_and_decision_log_are_one_or_the_other(
 ) -> None:
     res, _ = _monitor(served, tmp_path)
     assert res.exit_code == 2 and "give one of --current and --decision-log" in res.stderr
+
+
+def test_nothing_in_production_says_so(served: dict[str, Any], tmp_path: Path) -> None:
+    served["gate"].delete_registered_model_alias(MODEL, "production")
+    try:
+        res, report = _monitor(served, tmp_path, "--decision-log", str(served["log"]))
+    finally:
+        served["gate"].set_registered_model_alias(MODEL, "production", "2")
+    assert res.exit_code == 2, res.output
+    assert f"no version of {MODEL} is in production (the registry has no {MODEL}@production)" in (
+        res.stderr
+    )
+    assert "mrm-gate promote --stage production" in res.stderr
+    assert not report.exists()
