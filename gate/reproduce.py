@@ -213,6 +213,7 @@ def _training_env(rep: dict[str, Any]) -> dict[str, str]:
     """The environment of the training run: single-threaded maths, a fixed hash seed, the
     recorded seed and hyperparameters, and the recorded version of each Delta table."""
     env = dict(os.environ)
+    env.pop("GITHUB_TOKEN", None)  # `reproduce --github` reads with it; the training never
     env.update(dict.fromkeys(_THREAD_VARS, "1"))
     env["PYTHONHASHSEED"] = "0"
     if "seed" in rep:

@@ -38,7 +38,7 @@ from test_actions_story import (
     why,
 )
 
-from conftest import ROOT
+from conftest import NOW, ROOT
 
 __all__ = ["action_copy"]  # the fixture, shared with the story
 
@@ -170,29 +170,33 @@ def test_a_pull_request_from_a_fork_says_what_it_cannot_read_and_never_allows(
         assert story.gh.comments_of(PR) == []
 
 
-def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs_with_secrets(
+def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs(
     tmp_path: Path, action_copy: Path
 ) -> None:
-    # An issue_comment run holds the repository's secrets (the membership token) whoever
-    # opened the pull request: the fork's training runs only in the reproduce job, which
-    # has a read-only token and names no secret, and the gate's job judges nothing.
+    # An issue_comment run is in the repository's context whoever opened the pull request:
+    # its secrets, its cache. The reproduce job holds no secret, but it would run the fork's
+    # training on the repository's runner; it reads the pull request first and stops.
     with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
         story.gh.pulls[PR].fork = FORK
         story.repo.update_pull_refs(PR, story.head(), "main")
         config = story.repo.path / ".mrm-gate.yml"
         given = approve_by_comments(story.gh, config, "0" * 64, ["validator"])
         [comment] = [c for c in story.gh.comments_of(PR) if c["login"] in given]
-        job = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
-        collect = job.step("Collect evidence")
-        assert collect.exit_code == 3, job.log
-        assert f"pull request #{PR} comes from the fork {FORK}" in collect.log
-        assert "holds the repository's secrets" in collect.log
-        assert f"push the commits to a branch of {OWNER}/{NAME}" in collect.log
-        assert job.step("check").outcome == "skipped"
-        assert story.last_run is not None
-        assert story.last_run.job("reproduce").token == story.gh.fork_token  # read-only
-        assert job.conclusion == "failure" and "Traceback" not in job.log
-        assert "allowed" not in job.log.lower()
+        story.runner.clock = max(NOW, story.gh.tick())
+        workflow = ".github/workflows/pr-gate.yml"
+        run = story.runner.run(workflow, "issue_comment", comment_event(comment))
+        assert run is not None
+        reproduce, gate = run.job("reproduce"), run.job("gate")
+        step = reproduce.step("reproduce")
+        assert step.exit_code == 3 and reproduce.conclusion == "failure", reproduce.log
+        assert f"pull request #{PR} comes from the fork {FORK}" in step.log
+        assert f"push the commits to a branch of {OWNER}/{NAME}" in step.log
+        assert reproduce.token == story.gh.fork_token  # the read-only token
+        # The fork's training never ran: no result, no gate job, no check, no decision.
+        assert "artefact identical" not in step.log and "Traceback" not in reproduce.log
+        assert not (Path(reproduce.env["RUNNER_TEMP"]) / "mrm-gate-reproduction").exists()
+        assert gate.conclusion == "skipped" and gate.steps == []
+        assert "allowed" not in reproduce.log.lower()
         assert not [r for r in story.gh.check_runs.values() if r["name"] == "mrm-gate"]
 
 
@@ -300,6 +304,7 @@ PLANT = """
 if "GITHUB_PATH" in os.environ:
     _planted = Path(os.environ["RUNNER_TEMP"]) / "planted"
     _planted.mkdir(exist_ok=True)
+    (_planted / "token").write_text(os.environ.get("GITHUB_TOKEN", "absent"))
     for _tool in ("mrm-gate", "opa"):
         _fake = _planted / _tool
         _fake.write_text("#!/bin/sh\\ntouch {mark}\\necho allowed\\nexit 0\\n")
@@ -332,7 +337,9 @@ def test_a_training_script_that_plants_a_fake_gate_on_path_changes_no_decision(
         # The training ran, in the job without secrets, and planted its fakes there.
         assert reproduce.conclusion == "success", reproduce.log
         assert reproduce.token == story.gh.fork_token  # the read-only token
-        assert (Path(reproduce.env["RUNNER_TEMP"]) / "planted" / "mrm-gate").is_file()
+        planted = Path(reproduce.env["RUNNER_TEMP"]) / "planted"
+        assert (planted / "mrm-gate").is_file()
+        assert (planted / "token").read_text() == "absent"  # not even the read-only token
         # The gate's job decided with the real gate and the real OPA: denied (no approvals
         # yet), the re-run recorded, and the real check run posted on the head.
         decision = decision_of(gate)

@@ -150,6 +150,15 @@ def validate_cmd(bundle_path: Path) -> None:
     help="Retrain nothing: record the result a reproduce job wrote with --result, when it "
     "is of this bundle's commit and recipe (needs --output; exit 0 once recorded).",
 )
+@click.option(
+    "--github",
+    "use_github",
+    is_flag=True,
+    default=False,
+    help="Before retraining, read the run's pull request (GITHUB_TOKEN with Pull requests: "
+    "read) and stop with exit 3 when it comes from a fork but the run is in the "
+    "repository's own context (a comment, pull_request_target).",
+)
 @click.option("--timeout", default=1800.0, show_default=True, help="Training timeout, seconds.")
 @now_option("Time recorded as reproduced_at, RFC 3339 (default: now).")
 def reproduce_cmd(
@@ -158,6 +167,7 @@ def reproduce_cmd(
     output: Path | None,
     result_path: Path | None,
     from_result: Path | None,
+    use_github: bool,
     timeout: float,
     now: str | None,
 ) -> int:
@@ -171,6 +181,11 @@ def reproduce_cmd(
     bundle = load_bundle(bundle_path)
     if from_result is not None:
         return _record_result(bundle, from_result, output)
+    if use_github:
+        from gate.github.client import GitHubSettings
+        from gate.github.collect import refuse_fork_pull_request
+
+        refuse_fork_pull_request(GitHubSettings.from_env())
     result = reproduce(bundle, repo, now=resolve_now(now), timeout=timeout)
     for line in result.messages:
         click.echo(f"mrm-gate: {line}", err=True)

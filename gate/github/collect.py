@@ -456,6 +456,14 @@ def _refuse_fork_code_with_secrets(pr: PullRequest, settings: GitHubSettings) ->
     )
 
 
+def refuse_fork_pull_request(settings: GitHubSettings) -> None:
+    """Exit 3 when the run is of a fork's open pull request in the repository's own context
+    (a comment, pull_request_target): `reproduce --github` asks before the fork's training
+    would run on a runner of the repository, beside its cache and its token."""
+    if settings.pull_number is not None and settings.event_name not in _FORK_RUNS_WITHOUT_SECRETS:
+        _find_pull_request(make_client(settings), settings)
+
+
 def roles_ref(gh: Github, pr: PullRequest, settings: GitHubSettings) -> str:
     """The commit or branch whose ``roles:`` judge ``pr``: its base branch, and for a
     merged pull request the base branch just before it landed (the merge commit's first

@@ -41,15 +41,17 @@ def test_success_action_never_interpolates_expressions_into_run() -> None:
     assert "--result" not in names.replace("--from-result", "")  # it never retrains
     assert set(load("action.yml")["outputs"]) == {"decision", "bundle-digest"}
     retrains = run_steps("reproduce/action.yml")
-    assert "mrm-gate reproduce --bundle" in retrains and "--github" not in retrains
+    assert "mrm-gate reproduce --bundle" in retrains and "collect --github" not in retrains
 
 
 def test_success_the_pull_requests_code_runs_only_in_a_job_without_secrets() -> None:
-    for rel in ("examples/workflows/pr-gate.yml", "examples/workflows/deploy-gate.yml"):
-        flow = load(rel)
+    # The pull request gate reads the pull request, to refuse a fork's in a comment's run.
+    reads = {"pr-gate.yml": {"pull-requests": "read"}, "deploy-gate.yml": {}}
+    for name, more in reads.items():
+        flow = load(f"examples/workflows/{name}")
         assert flow["permissions"] == {"contents": "read"}
         reproduce, gate = flow["jobs"]["reproduce"], flow["jobs"]["gate"]
-        assert reproduce["permissions"] == {"contents": "read"}
+        assert reproduce["permissions"] == {"contents": "read", **more}
         assert "secrets" not in yaml.safe_dump(reproduce)
         assert "environment" not in reproduce
         assert [s["uses"].split("@")[0] for s in reproduce["steps"]][-1] == (
