@@ -98,3 +98,13 @@ def test_a_required_workflow_on_the_second_page_of_rules_is_read(tmp_path: Path)
         assert wf_01(gh, tmp_path) == []
         pages = [p for m, p in gh.requests if p.endswith("/rules/branches/main")]
         assert len(pages) == 2
+
+
+def test_classic_protection_requiring_the_gate_check_from_the_gates_app_passes(
+    tmp_path: Path,
+) -> None:
+    with GitHubServer.running() as gh:
+        gh.protect("main", checks=["unit-tests", "mrm-gate"])
+        checks = gh.__dict__["protections"]["main"]["required_status_checks"]["checks"]
+        checks[1]["app_id"] = GATE_APP["id"]  # the organisation's gate App, not Actions
+        assert wf_01(gh, tmp_path) == []
