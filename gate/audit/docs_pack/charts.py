@@ -22,6 +22,8 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 
+from gate.audit.docs_pack.model import Chart  # noqa: E402
+
 BLUE, RED, GREY, AMBER = "#3b6ea5", "#b22222", "#777777", "#d08c00"
 
 
@@ -165,6 +167,17 @@ def bars(
             ax.legend(loc="lower right")
         ax.set_xlabel(xlabel)
         return _svg(fig, title)
+
+
+def bar_chart(
+    title: str, values: dict[str, float], xlabel: str, reference: tuple[str, float] | None = None
+) -> Chart:
+    """A bar per entry of ``values``, with the numbers it shows for the Markdown pack."""
+    pairs = list(values.items())
+    svg = bars(
+        [k for k, _ in pairs], [v for _, v in pairs], title, xlabel=xlabel, reference=reference
+    )
+    return Chart(title, svg, pairs)
 
 
 def psi_bins(edges: list[float], expected: list[float], actual: list[float], title: str) -> str:

@@ -19,7 +19,6 @@ from gate.audit.docs_pack.model import (
     STATUS_LABEL,
     STATUS_ORDER,
     Block,
-    Chart,
     KeyValues,
     Paragraph,
     Section,
@@ -187,14 +186,14 @@ def data(bundle: dict[str, Any]) -> Section:
         text(d.get("name")): float(d["rows"]) for d in datasets if isinstance(d.get("rows"), int)
     }
     if rows:
-        blocks.append(_bar_chart("Rows per dataset", rows, "rows"))
+        blocks.append(charts.bar_chart("Rows per dataset", rows, "rows"))
     for d in datasets:
         counts = numbers(get(d, "representativeness.n_per_segment"))
         if counts:
             floor = get(d, "representativeness.min_n")
             ref = ("min n", float(floor)) if isinstance(floor, int | float) else None
             title = f"Rows per segment in {text(d.get('name'))}"
-            blocks.append(_bar_chart(title, counts, "rows", ref))
+            blocks.append(charts.bar_chart(title, counts, "rows", ref))
     blocks.append(
         kv(
             bundle,
@@ -215,16 +214,6 @@ def data(bundle: dict[str, Any]) -> Section:
         )
     )
     return Section("data", "Data documentation", blocks)
-
-
-def _bar_chart(
-    title: str, values: dict[str, float], xlabel: str, ref: tuple[str, float] | None = None
-) -> Chart:
-    pairs = list(values.items())
-    svg = charts.bars(
-        [k for k, _ in pairs], [v for _, v in pairs], title, xlabel=xlabel, reference=ref
-    )
-    return Chart(title, svg, pairs)
 
 
 def compliance(decision: Decision) -> Section:

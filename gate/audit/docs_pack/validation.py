@@ -285,8 +285,7 @@ def validation(bundle: dict[str, Any], source: str) -> Section:
         }
         ref = (f"overall {metric}", overall[metric]) if metric in overall else None
         title = f"{metric} by segment (as reported, no intervals)"
-        svg = charts.bars(list(bars), list(bars.values()), title, xlabel=metric, reference=ref)
-        blocks.append(Chart(title, svg, list(bars.items())))
+        blocks.append(charts.bar_chart(title, bars, metric, ref))
     blocks += _testing(bundle)
     return Section("validation", "Validation summary", blocks)
 
@@ -326,10 +325,7 @@ def _testing(bundle: dict[str, Any]) -> list[Block]:
     air = numbers(get(bundle, "fairness.air"))
     if air:
         title = "Adverse impact ratio by group"
-        svg = charts.bars(
-            list(air), list(air.values()), title, xlabel="AIR", reference=("four-fifths", 0.8)
-        )
-        blocks.append(Chart(title, svg, list(air.items())))
+        blocks.append(charts.bar_chart(title, air, "AIR", ("four-fifths", 0.8)))
     else:
         blocks.append(Paragraph(f"Fairness (adverse impact ratios): {MISSING} in this bundle."))
     findings = objects(get(bundle, "validation.findings"))
@@ -382,11 +378,7 @@ def monitoring(bundle: dict[str, Any]) -> Section:
         blocks.append(Paragraph(f"Score bins of the latest period: {MISSING}.", warning=True))
     csi = numbers(get(latest, "csi"))
     if csi:
-        title = "CSI by characteristic"
-        svg = charts.bars(
-            list(csi), list(csi.values()), title, xlabel="CSI", reference=("amber", 0.1)
-        )
-        blocks.append(Chart(title, svg, list(csi.items())))
+        blocks.append(charts.bar_chart("CSI by characteristic", csi, "CSI", ("amber", 0.1)))
     return Section("monitoring", "Ongoing monitoring (latest period)", blocks)
 
 
