@@ -1,4 +1,5 @@
-"""action.yml with `opa-path`: the binary is used only when its sha256 is the one given."""
+"""action.yml with `opa-path`: the binary is used only when its sha256 is the one given;
+and `reproduce: "true"` is refused before anything is installed or run."""
 
 from __future__ import annotations
 
@@ -77,3 +78,23 @@ def test_the_verified_binary_is_the_one_the_gate_uses(runner: Runner, opa: OpaBi
     # The next step (Collect) runs with it; this repository has no config, so it stops there.
     collect = job.step("Collect evidence")
     assert collect.exit_code == 2, collect.log
+
+
+def test_reproducing_in_the_gates_own_job_is_refused_before_anything_runs(
+    runner: Runner, opa: OpaBinary
+) -> None:
+    payload = {
+        "ref": "refs/heads/main",
+        "inputs": {"opa-path": opa.path, "opa-sha256": "0" * 64, "reproduce": "true"},
+        "sender": {"login": "kim"},
+    }
+    run = runner.run(".github/workflows/action-opa.yml", "workflow_dispatch", payload)
+    assert run is not None
+    job = run.job()
+    step = job.step("Refuse to run the training here")
+    assert (step.outcome, step.exit_code) == ("failure", 2)
+    assert "reproduce: true is refused" in step.log
+    assert "acme-bank/mrm-gate/reproduce in a job of its own" in step.log
+    assert job.step("Install mrm-gate").outcome == "skipped"
+    assert job.step("Collect evidence").outcome == "skipped"
+    assert job.conclusion == "failure"
