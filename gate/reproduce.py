@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gate.collect.hashing import file_hex
 from gate.errors import EXIT_ALLOWED, EXIT_DENIED, EXIT_INVALID, EvidenceError, GateError, Problem
 from gate.evidence import schema_problems
 from gate.fileio import canonical_json
@@ -79,22 +80,6 @@ class Reproduction:
             "reproduced_at": self.reproduced_at,
             "messages": self.messages,
         }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _md5(path: Path) -> str:
-    h = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -151,11 +136,11 @@ def _check_snapshots(
                 f"data snapshot {path!r} not found at {real}",
                 hint="restore the recorded data (e.g. `dvc pull`) before reproducing",
             )
-        for algo, fn in (("sha256", _sha256), ("md5", _md5)):
+        for algo in ("sha256", "md5"):
             want = snap.get(algo)
             if want is None:
                 continue
-            got = fn(real)
+            got = file_hex(real, algo)
             if got != want:
                 ok = False
                 messages.append(f"data snapshot {path}: {algo} {got} differs from recorded {want}")
@@ -275,7 +260,7 @@ def reproduce(
         if not produced.is_file():
             messages.append(f"training command did not write {artifact}")
             return Reproduction(False, recorded, None, now, messages)
-        got = _sha256(produced)
+        got = file_hex(produced, "sha256")
     if got != recorded:
         messages.append(f"reproduced artefact sha256 {got} differs from recorded {recorded}")
     return Reproduction(got == recorded, recorded, got, now, messages)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gate.collect.hashing import file_hex
 from gate.errors import EvidenceError, Problem
 
 _MD5 = re.compile(r"^[0-9a-f]{32}$")
@@ -122,20 +123,12 @@ def snapshots_from_dvc(doc: Any, *, rel: str, label: str) -> list[dict[str, str]
 # --- the hashes checked against the files the checkout actually holds -------------------
 
 
-def _md5_file(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def dir_md5(directory: Path) -> str:
     """DVC's hash of a directory (without its ``.dir`` suffix): the md5 of the JSON list of
     ``{"md5", "relpath"}`` of every file below it, sorted by relpath, as DVC writes it
     (``json.dumps(..., sort_keys=True)``), so a ``.dir`` entry can be checked without DVC."""
     entries = [
-        {"md5": _md5_file(f), "relpath": f.relative_to(directory).as_posix()}
+        {"md5": file_hex(f, "md5"), "relpath": f.relative_to(directory).as_posix()}
         for f in directory.rglob("*")
         if f.is_file()
     ]
@@ -150,9 +143,9 @@ def _hashes(real: Path, snap: Mapping[str, Any]) -> dict[str, str]:
         return {"md5": dir_md5(real)} if "md5" in snap else {}
     out = {}
     if "md5" in snap:
-        out["md5"] = _md5_file(real)
+        out["md5"] = file_hex(real, "md5")
     if "sha256" in snap:
-        out["sha256"] = hashlib.sha256(real.read_bytes()).hexdigest()
+        out["sha256"] = file_hex(real, "sha256")
     return out
 
 

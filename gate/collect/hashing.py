@@ -53,6 +53,14 @@ def _sha256_chunks(fh: FileIO, advance: Callable[[int], None]) -> tuple[str, int
     return digest.hexdigest(), read
 
 
+def file_hex(path: Path, algorithm: str) -> str:
+    """Hex digest of a file, ``"sha256"`` or ``"md5"`` (the hash DVC records, not used for
+    security); an unreadable file raises OSError for the caller to word."""
+    factory = (lambda: hashlib.md5(usedforsecurity=False)) if algorithm == "md5" else algorithm
+    with path.open("rb", buffering=0) as fh:
+        return hashlib.file_digest(fh, factory).hexdigest()
+
+
 def sha256_bytes(data: bytes) -> str:
     """Hex sha256 of bytes already in memory."""
     return hashlib.sha256(data).hexdigest()
