@@ -180,18 +180,18 @@ def _production_window(bundle: dict[str, Any], plan: Any, log: Path, tmp: Path) 
     from gate.cli.registry import tracking_uri
     from gate.collect.mlflow import mlflow_client
     from gate.registry import decision_log
-    from gate.registry.client import TAG, call
+    from gate.registry.client import TAG, read
 
     model = str(bundle["model"]["id"])
     client = mlflow_client(tracking_uri())
-    aliases = dict(call(f"read {model}", client.get_registered_model, model).aliases or {})
+    aliases = dict(read(f"read {model}", client.get_registered_model, model).aliases or {})
     if "production" not in aliases:
         raise UsageError(
             f"no version of {model} is in production (the registry has no {model}@production)",
             hint="promote a version with `mrm-gate promote --stage production`, or monitor "
             "a window file with --current",
         )
-    mv = call(
+    mv = read(
         f"read {model} version {aliases['production']}",
         client.get_model_version,
         model,

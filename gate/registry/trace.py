@@ -17,7 +17,7 @@ from typing import Any
 from gate.collect.mlflow import mlflow_client
 from gate.errors import EngineError, EvidenceError, Problem
 from gate.registry import decision_log
-from gate.registry.client import TAG, call
+from gate.registry.client import TAG, read
 
 
 def _record(tags: dict[str, str]) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def _record(tags: dict[str, str]) -> dict[str, Any]:
 
 
 def _run(client: Any, run_id: str) -> dict[str, Any]:
-    run = call(f"read run {run_id}", client.get_run, run_id)
+    run = read(f"read run {run_id}", client.get_run, run_id)
     inputs = run.inputs.dataset_inputs if run.inputs else []
     return {
         "run_id": run_id,
@@ -65,7 +65,7 @@ def trace(uri: str, log: Path, decision_id: str) -> dict[str, Any]:
     decision = decision_log.find(log, decision_id)
     model, version = decision["model_name"], decision["model_version"]
     client = mlflow_client(uri)
-    mv = call(f"read {model} version {version}", client.get_model_version, model, version)
+    mv = read(f"read {model} version {version}", client.get_model_version, model, version)
     record = _record(dict(mv.tags))
     if "decision_id" not in record:
         raise EvidenceError(

@@ -269,6 +269,11 @@ def test_a_refused_trace_prints_no_credentials(flow: Flow, tmp_path: Path) -> No
     assert res.exit_code == 3, res.output
     assert f"MLflow registry refused to read {MODEL} version 1" in res.stderr
     assert "401" in res.stderr
+    # A read: the hint is about reading the registry, not about the gate's promote identity.
+    assert "what to do: check MLFLOW_TRACKING_URI (the server that holds the registry)" in (
+        res.stderr
+    )
+    assert "promote with the gate's MLflow identity" not in res.stderr
     assert "not-dana-password" not in res.output and f"{DEVELOPER[0]}:" not in res.output
     # No server on the port: MLflow's own message repeats the whole URI, stripped here.
     port = free_port()
