@@ -35,9 +35,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.collect.hashing import file_hex
-from gate.errors import EXIT_ALLOWED, EXIT_DENIED, EXIT_INVALID, EvidenceError, GateError, Problem
+from gate.errors import (
+    EXIT_ALLOWED,
+    EXIT_DENIED,
+    EXIT_INVALID,
+    EngineError,
+    EvidenceError,
+    GateError,
+    Problem,
+)
 from gate.evidence import schema_problems
 from gate.fileio import canonical_json
+from gate.git import Git
 
 __all__ = [
     "ReferenceMissing",
@@ -83,10 +92,11 @@ class Reproduction:
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """git through the one adapter; reproduction's policy: git that cannot run is exit 2."""
     try:
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ReferenceMissing(f"cannot run git in {repo}: {exc}") from exc
+        return Git(repo, timeout=120).run_binary(*args, check=False)
+    except EngineError as exc:
+        raise ReferenceMissing(f"cannot run git in {repo}: {exc.message}") from exc
 
 
 def _relative(path: str, what: str) -> PurePosixPath:

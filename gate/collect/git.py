@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate.errors import EngineError, UsageError
+from gate.errors import UsageError
+from gate.git import Git
 
 _FIELD = "\x1f"
 _RECORD = "\x1e"
@@ -50,43 +49,6 @@ class GitFacts:
         out["authors"] = [i.to_json() for i in self.authors]
         out["committers"] = [i.to_json() for i in self.committers]
         return out
-
-
-class Git:
-    """git in one repository, run one way: a fixed locale, no prompts, locks or pager, one
-    timeout; a missing git or a timeout is exit 3."""
-
-    def __init__(self, repo: Path) -> None:
-        self.repo = repo
-        self.env = dict(os.environ)
-        self.env.update(
-            {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": ""}
-        )
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        cmd = ["git", "-c", "core.quotepath=off", "-c", "log.showSignature=false", *args]
-        try:
-            proc = subprocess.run(
-                cmd,
-                cwd=self.repo,
-                env=self.env,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="surrogateescape",
-                timeout=60,
-                check=False,
-            )
-        except FileNotFoundError as exc:
-            raise EngineError(
-                "git is not installed or not on PATH",
-                hint="install git; the collector reads commit facts from it",
-            ) from exc
-        except subprocess.TimeoutExpired as exc:
-            raise EngineError(f"git {args[0]} timed out after 60 s") from exc
-        if check and proc.returncode != 0:
-            raise EngineError(f"git {' '.join(args)} failed", detail=proc.stderr)
-        return proc
 
 
 def _resolve_base(git: Git, base: str) -> str:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gate.collect.git import Git
 from gate.errors import EngineError, EvidenceError, Problem
+from gate.git import Git
 
 # The user-info part of any URL (``https://user:pass@host``): a tracking URI may carry
 # credentials, and nothing the gate records or prints may.

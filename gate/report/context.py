@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gate.decision import Decision
+from gate.errors import EngineError
+from gate.git import Git
 from gate.report.locations import Location, locate_all
 
 # Bundle fields only CI and the GitHub API can give (see gate.collect.collector): a local run
@@ -72,16 +73,10 @@ def foreign_commit(bundle: Mapping[str, Any], root: Path) -> str:
     if not isinstance(commit, str) or not commit:
         return ""
     try:
-        found = (
-            subprocess.run(
-                ["git", "-C", str(root), "cat-file", "-e", f"{commit}^{{commit}}"],
-                capture_output=True,
-                timeout=30,
-            ).returncode
-            == 0
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        found = False
+        check = Git(root, timeout=30).run("cat-file", "-e", f"{commit}^{{commit}}", check=False)
+        found = check.returncode == 0
+    except EngineError:
+        found = False  # git that cannot run cannot vouch for the commit either
     if found:
         return ""
     ci = collected.get("ci") if isinstance(collected, dict) else None
