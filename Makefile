@@ -32,10 +32,10 @@ else
 	scripts/install-system-tools.sh faketime
 endif
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,examples,monitoring,spark,registry]'
+	$(PY) -m pip install --quiet --constraint constraints.txt -e '.[dev,examples,monitoring,spark,registry]'
 	touch $@
 
 $(OPA): gate/OPA_VERSION scripts/install-opa.sh
