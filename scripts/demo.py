@@ -1,32 +1,34 @@
-"""`make demo`: the credit-scorecard example end to end on the real pipeline, collected the
-way CI collects it.
+"""`make demo`: the credit-scorecard example end to end, its pull request run through the real
+Action and workflows the way GitHub runs them.
 
-In a temporary git repository the example is a pull request: `main` holds one empty commit,
-the branch `model-change` commits the code, then the trained model and its evidence. GitHub
-is SIMULATED by the project's local test server (tests/github_server.py on 127.0.0.1, a fake
-token): it holds that pull request and its commits, a protected `main` (two reviews, stale
-reviews dismissed, administrators bound, required checks) and the successful required check
-runs of the head commit. With GITHUB_* variables set as in a pull-request run, the demo
-collects with `mrm-gate collect --github` (CI run, commits, authors, checks and branch
-protection read from git, the environment and the API; nothing from developer files), then
+GitHub is SIMULATED, the Action is not: the project's local GitHub server
+(tests/github_server.py on 127.0.0.1, fake tokens) holds the example's pull request, a
+protected `main` and the required checks; the project's local Actions runner
+(tests/actions_runner.py) runs `action.yml` and examples/workflows/pr-gate.yml and
+deploy-gate.yml, step by step, each run with the event, payload, environment, token and
+secrets GitHub gives it. The tests run the same story on the same runner and server
+(tests/workflow_story.py, tests/test_actions_story.py). The story:
 
-* checks at merge: expected ALLOWED;
-* reproduces the training byte for byte and checks at production: expected DENIED for
-  approvals only: the human sign-offs, and the approval of each waiver the example requests
-  (docs/waivers.yml) for the evidence a public data set without dates or live operations
-  cannot give (NOT_IN_THE_DATA); until approved, those controls fail;
-* posts the `/approve` comments on the simulated pull request and checks again with
-  `--github`: expected ALLOWED, with NOT_IN_THE_DATA reported as `waived`.
+* the pull request is opened: its run is DENIED at production for approvals only: the
+  human sign-offs, and the approval of each waiver the example requests (docs/waivers.yml)
+  for the evidence a public data set without dates or live operations cannot give
+  (NOT_IN_THE_DATA); the sticky comment lists the `/approve` commands;
+* each approver comments `/approve`, and each comment starts a run of its own: the digest
+  never moves, and the last run is ALLOWED;
+* the pull request is merged; the push of the merge commit runs the deploy workflow: ALLOWED
+  at production with the approvals of that pull request, and its Deploy step runs.
 
-The demo reads the clock once, at its start, and hands that instant to every step (git's
-commit dates, the pipeline's stamps, collect, check, record, reproduce): it runs today. The
-example's documents were written for a pull request opened on STORY_DAY (tests/examples/
-stories.py); the demo lays them out moved by the days since then, so the story (a review ten
-days old, waivers four months from expiry) is the same on any day, and it says so. The
-platform evidence of other systems of record (ticket, access review, scans, runbook,
-baseline configuration, release signing) comes from the example's `platform/` folder:
-sample files, labelled as such, dated like the rest of the story. Everything kept is
-written to out/demo/. The demo fails (exit 1) when a decision differs from what is expected.
+Then, on what the deploy run collected: validate the bundle, check it at merge, record the
+production decision in a signed ledger, render the documentation pack, attest the decision
+and verify the model file against the attestation.
+
+The demo reads the clock once, at its start: git's commit dates, the pipeline's stamps and
+the runner machine's clock (each step runs under faketime from that instant on) follow it,
+so it runs today. The example's documents were written for a pull request opened on
+STORY_DAY (tests/examples/stories.py); the demo lays them out moved by the days since then,
+so the story (a review ten days old, waivers four months from expiry) is the same on any
+day, and it says so. Everything kept is written to out/demo/. The demo fails (exit 1) when a
+decision differs from what is expected. Each step is a function in STEPS.
 """
 
 from __future__ import annotations
@@ -38,40 +40,76 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "examples")]
 
+from actions_runner import JobRun, WorkflowRun  # noqa: E402
 from clock import shifted  # noqa: E402
-from example_repo import (  # noqa: E402
-    BRANCH,
-    FAKE_TOKEN,
-    PR,
-    REPOSITORIES,
-    approve_by_comments,
-    ci_env,
-    seed_pull_request,
-    start_repo,
-    train_and_validate,
-    waivers_needed,
-)
-from github_server import GitHubServer  # noqa: E402
 from stories import STORY_DAY, shift_days  # noqa: E402
+from workflow_story import (  # noqa: E402
+    AUTHOR,
+    EXAMPLE,
+    NAME,
+    OWNER,
+    PR,
+    REQUIRED_CHECKS,
+    Story,
+    approvals_needed,
+    copy_action,
+    decision_file,
+    decision_of,
+    gate_on_github,
+    why,
+)
 
 from gate.clock import parse_instant, system_now  # noqa: E402
 
-EXAMPLE = "examples/credit-scorecard"
-CONFIG = f"{EXAMPLE}/.mrm-gate.yml"
 OUT = ROOT / "out" / "demo"
-# The demo's one clock, read once: every step is stamped and evaluated at this instant.
+# The demo's one clock, read once: every step is stamped and evaluated from this instant.
 NOW = system_now()
 
 # What a demonstration on a public data set cannot show: an out-of-time window and a
 # monitoring period (the data has no dates), live adverse-action operations. The example
 # requests a waiver of each (docs/waivers.yml), to be approved like any sign-off.
 NOT_IN_THE_DATA = {"SR117-VAL-05", "MON-PSI-01", "FL-AAN-02", "FL-AAN-03"}
+# What the opened pull request is denied for besides: the two independent approvals its
+# branch protection asks for (SOC2-CM-04), which the sign-offs give.
+OPENED_DENIED_FOR = NOT_IN_THE_DATA | {"SOC2-CM-04"}
+# The kept file the later steps work on: the bundle the deploy run collected, with the
+# reproduction its reproduce job made.
+BUNDLE = "evidence bundle (deploy run)"
+
+
+@dataclass
+class Demo:
+    """What the steps share: the story on the local GitHub, what its runs decided, the
+    files kept in out/demo (label -> path) and what went unexpectedly."""
+
+    story: Story
+    work: Path
+    opened: dict[str, Any] = field(default_factory=dict)
+    deploy: WorkflowRun | None = None
+    deployed_at: str = ""  # the runner machine's clock at the deploy run
+    deployed: dict[str, Any] = field(default_factory=dict)
+    kept: dict[str, Path] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def workspace(self) -> Path:
+        """The deploy gate job's checkout: the merged commit."""
+        assert self.deploy is not None, "the deploy step comes first"
+        return Path(self.deploy.job("gate").env["GITHUB_WORKSPACE"])
+
+    def keep(self, label: str, source: Path, name: str) -> Path:
+        target = OUT / name
+        shutil.copy(source, target)
+        self.kept[label] = target
+        return target
 
 
 def say(text: str) -> None:
@@ -110,6 +148,31 @@ def waived(decision: dict[str, Any]) -> set[str]:
     return {v["control_id"] for v in decision["waived"]}
 
 
+def verdict(decision: dict[str, Any]) -> str:
+    return "ALLOWED" if decision["allow"] else "DENIED"
+
+
+def show_run(story: Story, gate_job: JobRun, *, steps: bool = False) -> dict[str, Any]:
+    """Print what the last run of the local runner did (each job, with ``steps`` each step,
+    a composite action's own steps indented); returns the gate job's decision."""
+    run = story.runs[-1]
+    env = run.env
+    print(
+        f"   run {env['GITHUB_RUN_ID']} of {env['GITHUB_WORKFLOW']!r}: {env['GITHUB_EVENT_NAME']}"
+        f" by {env['GITHUB_ACTOR']}, GITHUB_SHA {env['GITHUB_SHA'][:12]},\n"
+        f"     GITHUB_REF {env['GITHUB_REF']}"
+    )
+    for job_id, job in run.jobs.items():
+        print(f"     job {job_id}: {job.conclusion}")
+        for step in job.steps if steps else []:
+            print(f"       {step.name[:58]}: {step.outcome}")
+            for inner in step.steps:
+                print(f"         {inner.name[:56]}: {inner.outcome}")
+    decision = decision_of(gate_job)
+    print(f"     {verdict(decision)}, bundle digest {decision['bundle_digest']}")
+    return decision
+
+
 def demo_signing_key(directory: Path) -> Path:
     """A key pair made now for this run only (a DEMO key, never a real one); every record
     of the demo's ledger is signed with it. Returns its trust file."""
@@ -118,209 +181,229 @@ def demo_signing_key(directory: Path) -> Path:
     return directory / "trust.json"
 
 
-def attest_and_verify(
-    repo: Path, ledger: Path, trust: Path, attestation: Path, bundle: Path
-) -> list[str]:
+# ---- the steps
+
+
+def the_repository(demo: Demo) -> None:
+    repo = demo.story.repo
+    print(f"   {repo.path}")
+    print("   `main` holds the gate: .github/workflows/pr-gate.yml and deploy-gate.yml (from")
+    print("   examples/workflows), .mrm-gate.yml with the roles, the policies. The branch")
+    print(f"   model-change holds {EXAMPLE}/, its model trained on the German credit data")
+    print("   and the validator's independent check, committed.")
+    print(
+        f"   The demo runs at {NOW}. The example's documents are dated for a pull\n"
+        f"   request opened on {STORY_DAY}; laid out here moved by {shift_days(NOW)} day(s), so\n"
+        "   the story's intervals (review age, waiver expiry) hold today. Regulation dates\n"
+        "   do not move."
+    )
+
+
+def the_simulated_github(demo: Demo) -> None:
+    story = demo.story
+    print(
+        f"   GitHub here is the project's local server tests/github_server.py at\n"
+        f"   {story.gh.url} (fake tokens), not github.com. It holds pull request #{PR} of\n"
+        f"   {OWNER}/{NAME} by {AUTHOR}, a protected `main` (2 reviews, stale reviews\n"
+        f"   dismissed, admins bound, required checks {', '.join(REQUIRED_CHECKS)},\n"
+        f"   mrm-gate) and passed runs of those checks on {story.head()[:12]}."
+    )
+    print(
+        "   The workflows run on the project's local Actions runner tests/actions_runner.py:\n"
+        "   the real action.yml (uses: acme-bank/mrm-gate@v1 is this checkout's copy) and the\n"
+        "   workflows, every job and step, with GitHub's event payload and GITHUB_*\n"
+        "   environment: the reproduce job re-runs the pull request's training with a\n"
+        "   read-only token and no secret; the gate job gets the workflow GITHUB_TOKEN and the\n"
+        "   MRM_GATE_MEMBERSHIP_TOKEN secret (an App token that may read branch protection\n"
+        "   and team membership). The tests run the same."
+    )
+
+
+def pull_request_opened(demo: Demo) -> None:
+    job = demo.story.pull_request("opened")
+    demo.opened = decision = show_run(demo.story, job, steps=True)
+    demo.keep("decision when opened", decision_file(job), "opened.json")
+    waivers = {role.partition(":")[2] for role in approvals_needed(decision) if ":" in role}
+    if decision["allow"] or waivers != NOT_IN_THE_DATA or failed(decision) != OPENED_DENIED_FOR:
+        demo.problems.append(f"opened: expected DENIED for approvals only, got {why(decision)}")
+    print("   DENIED for sign-off only. The sticky comment on the pull request lists, for each")
+    print("   role, the command a member of its team who did not write the change comments;")
+    print("   the waivers (docs/waivers.yml) count once the waiver team approves them:")
+    for role in approvals_needed(decision):
+        print(f"     /approve {role} {decision['bundle_digest'].removeprefix('sha256:')}")
+
+
+def approvers_comment(demo: Demo) -> None:
+    """One approver at a time: each comment, then the run it starts (the waiver team's
+    approver gives every waiver in one comment)."""
+    story, digest = demo.story, demo.opened["bundle_digest"]
+    needed = approvals_needed(demo.opened)
+    waivers = [role for role in needed if role.startswith("waiver:")]
+    decision = demo.opened
+    for roles in [*([role] for role in needed if role not in waivers), waivers]:
+        given, [job] = story.approve(digest, roles)
+        [(login, _)] = given.items()
+        print(f"   {login} comments /approve {', '.join(roles)}; the comment starts:")
+        decision = show_run(story, job)
+        if decision["bundle_digest"] != digest:
+            demo.problems.append(f"approvals: the digest moved to {decision['bundle_digest']}")
+        if not decision["allow"]:
+            print(f"     still waiting for: {', '.join(approvals_needed(decision))}")
+    if not decision["allow"]:
+        demo.problems.append(f"approvals: expected ALLOWED at last, got {why(decision)}")
+    else:
+        print("   The same digest in every run, whoever triggered it; the last run is ALLOWED.")
+
+
+def merged_and_deployed(demo: Demo) -> None:
+    story = demo.story
+    merge = story.merge()
+    print(f"   #{PR} merged into main as {merge[:12]}; the push runs deploy-gate.yml:")
+    job = story.push_to_main(merge, AUTHOR)
+    demo.deploy, demo.deployed_at = story.runs[-1], str(story.runner.clock)
+    demo.deployed = decision = show_run(story, job, steps=True)
+    demo.keep("production decision (deploy run)", decision_file(job), "production-decision.json")
+    demo.keep(BUNDLE, demo.workspace / "evidence" / "bundle.json",
+              "bundle.json")  # fmt: skip
+    print(f"   Deploy: {job.step('Deploy').log.strip()}")
+    expected = decision["allow"] and decision["bundle_digest"] == demo.opened["bundle_digest"]
+    if not expected or waived(decision) != NOT_IN_THE_DATA or approvals_needed(decision):
+        demo.problems.append(
+            f"deploy: expected ALLOWED on the approved digest with {sorted(NOT_IN_THE_DATA)} "
+            f"waived, got {why(decision)}; waived {sorted(waived(decision))}"
+        )
+    else:
+        print("   ALLOWED at production with the approvals of the merged pull request, bound to")
+        print("   the digest they signed; waived, with approved waivers: " + ", ".join(
+            sorted(waived(decision))))  # fmt: skip
+
+
+def validate_and_check_at_merge(demo: Demo) -> None:
+    bundle = demo.kept[BUNDLE]
+    print(must(gate(demo.workspace, "validate", "--bundle", str(bundle))).rstrip())
+    print("   (validate binds the digest to the commit the bundle was collected at, here the")
+    print("   merge commit; the decisions bind it to the pull request's head, which the")
+    print(f"   approvers signed: {demo.deployed['bundle_digest']})")
+    merge_json = OUT / "merge-decision.json"
+    proc = gate(demo.workspace, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW,
+                "--format", "json", "--output", str(merge_json))  # fmt: skip
+    merge = json.loads(merge_json.read_text())
+    demo.kept["merge decision"] = merge_json
+    if proc.returncode != 0 or not merge["allow"]:
+        demo.problems.append(f"merge: expected ALLOWED, got {sorted(failed(merge))}")
+    else:
+        print("   Merge is ALLOWED: every control that applies at merge passes.")
+
+
+def record_in_the_ledger(demo: Demo) -> None:
+    """What a deploy pipeline records: the production decision evaluated again in the
+    deploy run's checkout and environment, approvals collected again from GitHub."""
+    assert demo.deploy is not None
+    token = demo.story.runner.secrets["MRM_GATE_MEMBERSHIP_TOKEN"]
+    env = {**demo.deploy.env, "GITHUB_WORKSPACE": str(demo.workspace), "GITHUB_TOKEN": token,
+           "MRM_GATE_GITHUB_PACING": "0"}  # fmt: skip
+    ledger, record = OUT / "ledger.jsonl", OUT / "production-record.json"
+    bundle = str(demo.kept[BUNDLE])
+    proc = gate(demo.workspace, "record", "--bundle", bundle,
+                "--stage", "production", "--github", "--config", ".mrm-gate.yml", "--now",
+                demo.deployed_at, "--ledger", str(ledger), "--output", str(record),
+                env=env)  # fmt: skip
+    print((proc.stdout + proc.stderr).rstrip())
+    demo.kept.update({"decision ledger": ledger, "production decision record": record})
+    recorded = json.loads(record.read_text())["decision"] if record.exists() else {}
+    same = recorded.get("bundle_digest") == demo.deployed["bundle_digest"]
+    if proc.returncode != 0 or not recorded.get("allow") or not same:
+        demo.problems.append(f"record: expected ALLOWED as deployed, exit {proc.returncode}")
+
+
+def documentation_pack(demo: Demo) -> None:
+    docs, kept = OUT / "docs", {k: str(v) for k, v in demo.kept.items()}
+    proc = gate(demo.workspace, "docs", "--bundle", kept[BUNDLE],
+                "--decision", kept["production decision record"],
+                "--ledger", kept["decision ledger"], "--pdf", "--output", str(docs))  # fmt: skip
+    print(proc.stdout.rstrip())
+    demo.kept["model documentation"] = docs
+    if proc.returncode != 0:
+        demo.problems.append(f"docs: exit {proc.returncode}: {proc.stderr.strip()}")
+
+
+def attest_and_verify(demo: Demo) -> None:
     """Attest the last ledger record and verify the model artefact file against it."""
+    ledger, trust = demo.kept["decision ledger"], demo.kept["DEMO signing key and trust"]
+    attestation = OUT / "production.intoto.json"
+    demo.kept["production attestation"] = attestation
     index = str(len(ledger.read_text().splitlines()) - 1)
-    artifact = repo / json.loads(bundle.read_text())["artifact"]["path"]
+    bundle = json.loads(demo.kept[BUNDLE].read_text())
+    artifact = demo.workspace / bundle["artifact"]["path"]
+    key = str(trust / "trust.json")
     steps = (
-        ("ledger verify", ("ledger", "verify", "--ledger", str(ledger), "--key", str(trust))),
-        ("attest", ("attest", "--ledger", str(ledger), "--index", index, "--key", str(trust),
+        ("ledger verify", ("ledger", "verify", "--ledger", str(ledger), "--key", key)),
+        ("attest", ("attest", "--ledger", str(ledger), "--index", index, "--key", key,
                     "--output", str(attestation))),
         ("verify", ("verify", "--artifact", str(artifact), "--attestation", str(attestation),
-                    "--key", str(trust), "--stage", "production", "--now", NOW)),
+                    "--key", key, "--stage", "production", "--now", NOW)),
     )  # fmt: skip
     for label, args in steps:
-        proc = gate(repo, *args)
+        proc = gate(demo.workspace, *args)
         print((proc.stdout + proc.stderr).rstrip())
         if proc.returncode != 0:
-            return [f"{label}: exit {proc.returncode}"]
-    return []
+            demo.problems.append(f"{label}: exit {proc.returncode}")
+            return
 
 
-def main() -> int:  # noqa: PLR0915 - a linear walk-through
+STEPS: list[tuple[str, Callable[[Demo], None]]] = [
+    ("a fresh git repository: the example as a pull request against a gated `main`",
+     the_repository),
+    ("GitHub SIMULATED by the local server; the Action run by the local Actions runner",
+     the_simulated_github),
+    ("the pull request is opened: pr-gate.yml runs the Action", pull_request_opened),
+    ("each approver comments /approve, each comment a run of its own", approvers_comment),
+    ("merged: the push of the merge commit runs deploy-gate.yml", merged_and_deployed),
+    ("the deploy run's bundle: validate it, check it at merge", validate_and_check_at_merge),
+    ("record the production decision in the signed ledger", record_in_the_ledger),
+    ("render the model documentation (HTML, PDF) and the monitoring report",
+     documentation_pack),
+    ("attest the allowed production decision; a deploy verifies the model file",
+     attest_and_verify),
+]  # fmt: skip
+
+
+def conclude(demo: Demo, started: float) -> None:
+    say("What this shows")
+    print("   The real Action and workflows, run as GitHub runs them, collect every fact from")
+    print("   git, CI and GitHub themselves: the pull request is denied until independent")
+    print("   sign-off is given in it, every approval is bound to one digest whichever run")
+    print("   reads it, and the merged commit deploys with those approvals. The evidence this")
+    print("   public-data example cannot honestly give is not faked: it is waived, in the open,")
+    print("   with a justification and an expiry, by an approver the gate collects. GitHub was")
+    print("   the project's local server and the runner the project's local runner; on GitHub")
+    print("   the same files run unchanged (docs/github.md, docs/platform.md).")
+    say("Where things went")
+    for label, path in demo.kept.items():
+        print(f"   {label:<34} {path.relative_to(ROOT)}")
+    print(f"\n   demo finished in {time.monotonic() - started:.0f} s")
+
+
+def main() -> int:
     started = time.monotonic()
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
-    bundle, reproduced = OUT / "bundle.json", OUT / "bundle-reproduced.json"
-    merge_json, prod_json = OUT / "merge-decision.json", OUT / "production-decision.json"
-    approved_json = OUT / "production-decision-approved.json"
-    ledger, docs = OUT / "ledger.jsonl", OUT / "docs"
-    problems: list[str] = []
-    owner, name, author = REPOSITORIES[EXAMPLE]
     trust = demo_signing_key(OUT / "demo-keys")
-
-    with (
-        tempfile.TemporaryDirectory(prefix="mrm-gate-demo-") as tmp,
-        GitHubServer.running(
-            owner=owner, repo=name, token=FAKE_TOKEN, start=parse_instant(shifted(NOW, minutes=-30))
-        ) as github,
-    ):
-        repo = Path(tmp) / "repo"
-        repo.mkdir()
-        say(f"1. a fresh git repository: `main`, and branch {BRANCH} with {EXAMPLE}/")
-        days = shift_days(NOW)
-        start_repo(repo, EXAMPLE, NOW)
-        print(f"   {repo}")
-        print(
-            f"   The demo runs at {NOW}. The example's documents are dated for a pull request\n"
-            f"   opened on {STORY_DAY}; laid out here moved by {days} day(s), so the story's\n"
-            "   intervals (review age, waiver expiry) hold today. Regulation dates do not move."
-        )
-
-        say("2. train on the German credit data, then the validator's independent check")
-        print(f"$ python {EXAMPLE}/pipeline.py --now ...; python {EXAMPLE}/validation/validate.py")
-        train_and_validate(repo, EXAMPLE, NOW)
-
-        say("3. a simulated CI run of the pull request (GitHub is SIMULATED)")
-        head = seed_pull_request(github, repo, author)
-        env = ci_env(github, Path(tmp), head)
-        print(
-            f"   GitHub here is the project's local test server tests/github_server.py at\n"
-            f"   {github.url} (127.0.0.1, fake token), not github.com. It holds pull request\n"
-            f"   #{PR} of {owner}/{name} with the branch's commits by {author}, a protected\n"
-            "   `main` (2 reviews, stale reviews dismissed, admins bound, required checks\n"
-            "   unit-tests, data-contract, model-evaluation, mrm-gate) and successful runs of\n"
-            f"   those checks on {head[:12]}. The job's environment: "
-            + ", ".join(f"{k}" for k in sorted(env) if k.startswith("GITHUB_"))
-            + "."
-        )
-
-        say("4. collect the evidence bundle as CI does, with --github, and validate it")
-        proc = gate(
-            repo,
-            "collect",
-            "--github",
-            "--config",
-            CONFIG,
-            "--output",
-            str(bundle),
-            "--now",
-            NOW,
-            env=env,
-        )
-        print(must(proc).rstrip())
-        print(must(gate(repo, "validate", "--bundle", str(bundle))).rstrip())
-        collected = json.loads(bundle.read_text())
-        change = collected["change"]
-        print(
-            f"   collected: CI run {change['ci_run_id']} on {change['ci_commit_sha'][:12]}, "
-            f"authors {change['author_ids']}, first commit {change['first_commit_at']},\n"
-            f"   required checks {[c['name'] for c in change['required_checks']]} "
-            f"(tests_passed={change['tests_passed']}), branch protection "
-            f"{collected['security']['branch_protection']}"
-        )
-
-        say(f"5. check at merge (decisions as of {NOW}, the demo's one clock)")
-        proc = gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW)
-        print(proc.stdout.rstrip())
-        gate(repo, "check", "--bundle", str(bundle), "--stage", "merge", "--now", NOW,
-             "--format", "json", "--output", str(merge_json))  # fmt: skip
-        merge = json.loads(merge_json.read_text())
-        if proc.returncode != 0 or not merge["allow"]:
-            problems.append(f"merge: expected ALLOWED, got {sorted(failed(merge))}")
-        else:
-            print("   Merge is ALLOWED: every control that applies at merge passes.")
-
-        say("6. reproduce the training byte for byte (GATE-REP-01 needs it for production)")
-        proc = gate(
-            repo, "reproduce", "--bundle", str(bundle), "--output", str(reproduced), "--now", NOW
-        )
-        print(must(proc).rstrip())
-
-        say("7. check at production, recording the decision in the ledger")
-        proc = gate(repo, "record", "--bundle", str(reproduced), "--stage", "production",
-                    "--now", NOW, "--ledger", str(ledger), "--output", str(prod_json))  # fmt: skip
-        if proc.returncode not in (0, 1):
-            must(proc)
-        prod = json.loads(prod_json.read_text())["decision"]
-        waivers = waivers_needed(prod)
-        missing = [
-            a["role"]
-            for a in prod["required_approvals"]
-            if not a["satisfied"] and a["role"] not in waivers
-        ]
-        if prod["allow"] or not missing or {w.partition(":")[2] for w in waivers} != failed(prod):
-            problems.append(
-                f"production: expected DENIED for approvals only, got failures "
-                f"{sorted(failed(prod))} with waivers pending for {waivers}"
-            )
-        digest = prod["bundle_digest"].removeprefix("sha256:")
-        print("   Production is DENIED, for human sign-off only. Each approver, a member of the")
-        print("   role's team who did not write the change, comments on the pull request:")
-        for role in missing:
-            print(f"     {role:<22} /approve {role} {digest}")
-        print("   The example also asks (docs/waivers.yml) to waive the controls whose evidence a")
-        print("   public data set without dates or live operations cannot give; each waiver")
-        print("   counts only once the waiver team (roles: waiver in .mrm-gate.yml) approves it,")
-        print("   until then its control fails:")
-        for role in waivers:
-            print(f"     {role:<22} /approve {role} {digest}")
-
-        say("8. the approvers comment on the (simulated) pull request; check with --github")
-        given = approve_by_comments(github, repo / CONFIG, prod["bundle_digest"], missing + waivers)
-        for login, roles in given.items():
-            print(f"   {login} commented on #{PR}: /approve {', '.join(roles)}")
-        proc = gate(repo, "record", "--bundle", str(reproduced), "--stage", "production",
-                    "--github", "--config", CONFIG, "--now", NOW, "--ledger", str(ledger),
-                    "--output", str(approved_json), env=env)  # fmt: skip
-        if proc.returncode not in (0, 1):
-            must(proc)
-        approved = json.loads(approved_json.read_text())["decision"]
-        unsatisfied = [a["role"] for a in approved["required_approvals"] if not a["satisfied"]]
-        verdict = "ALLOWED" if approved["allow"] else "DENIED"
-        print(
-            f"   Production is {verdict}: approvals satisfied "
-            f"{len(approved['required_approvals']) - len(unsatisfied)} of "
-            f"{len(approved['required_approvals'])}; waived, with their approved waivers: "
-            + ", ".join(sorted(waived(approved)))
-        )
-        if not approved["allow"] or unsatisfied or waived(approved) != NOT_IN_THE_DATA:
-            problems.append(
-                f"approved production: expected ALLOWED with {sorted(NOT_IN_THE_DATA)} waived, "
-                f"got unsatisfied {unsatisfied}, failures {sorted(failed(approved))}, waived "
-                f"{sorted(waived(approved))}"
-            )
-
-        say("9. render the model documentation (HTML, PDF) and the monitoring report")
-        proc = gate(repo, "docs", "--bundle", str(reproduced), "--decision", str(approved_json),
-                    "--ledger", str(ledger), "--pdf", "--output", str(docs))  # fmt: skip
-        print(proc.stdout.rstrip())
-        if proc.returncode != 0:
-            problems.append(f"docs: exit {proc.returncode}: {proc.stderr.strip()}")
-
-        say("10. attest the allowed production decision; a deploy verifies the model file")
-        attestation = OUT / "production.intoto.json"
-        problems += attest_and_verify(repo, ledger, trust, attestation, reproduced)
-
-    say("What this shows")
-    print("   With the facts only CI and GitHub can give, collected by the gate itself, the")
-    print("   model is allowed to merge; production waits for independent sign-off, given in")
-    print("   the pull request and collected from GitHub. The evidence this public-data example")
-    print("   cannot honestly give is not faked: it is waived, in the open, with a justification")
-    print("   and an expiry, by an approver the gate collects; the decision lists it as waived.")
-    print("   GitHub was simulated by the project's local test server; in a real workflow the")
-    print("   same commands run with the job's GITHUB_* environment (docs/platform.md,")
-    print("   docs/github.md).")
-    say("Where things went")
-    for label, path in (
-        ("evidence bundle", bundle),
-        ("bundle with the reproduction", reproduced),
-        ("merge decision", merge_json),
-        ("production decision record", prod_json),
-        ("... after the approvals", approved_json),
-        ("decision ledger", ledger),
-        ("model documentation", docs),
-        ("production attestation", OUT / "production.intoto.json"),
-        ("DEMO signing key and trust", OUT / "demo-keys"),
-    ):
-        print(f"   {label:<30} {path.relative_to(ROOT)}")
-    print(f"\n   demo finished in {time.monotonic() - started:.0f} s")
-    for p in problems:
+    with tempfile.TemporaryDirectory(prefix="mrm-gate-demo-") as tmp:
+        work = Path(tmp)
+        say("0. set up: the example's repository, trained and validated; the local GitHub")
+        action = copy_action(work / "action" / "mrm-gate")
+        start = parse_instant(shifted(NOW, minutes=-30))
+        with gate_on_github(work / "github", action, now=NOW, start=start) as story:
+            demo = Demo(story, work, kept={"DEMO signing key and trust": trust.parent})
+            for number, (title, step) in enumerate(STEPS, 1):
+                say(f"{number}. {title}")
+                step(demo)
+    conclude(demo, started)
+    for p in demo.problems:
         print(f"demo: unexpected: {p}", file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if demo.problems else 0
 
 
 if __name__ == "__main__":

@@ -118,6 +118,15 @@ def opa_server(opa: OpaBinary, policy_bundle: Path) -> Iterator[OpaServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def action_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Action's files, as the runner downloads them for `uses: acme-bank/mrm-gate@v1`
+    (tests/workflow_story.py)."""
+    from workflow_story import copy_action
+
+    return copy_action(tmp_path_factory.mktemp("action") / "mrm-gate")
+
+
 @pytest.fixture
 def fake_bin(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Write an executable shell script standing in for a broken OPA."""

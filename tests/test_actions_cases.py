@@ -11,111 +11,31 @@ secret, and for a fork's pull request a read-only token and no secrets
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from actions_runner import JobRun, Runner
-from github_server import ACTIONS_APP, GitHubServer
-from test_actions_story import (
-    ACTION,
+from workflow_story import (
     AUTHOR,
     BRANCH,
     NAME,
     OWNER,
     PR,
     REQUIRED_CHECKS,
+    JobRun,
     Story,
-    action_copy,
     approvals_needed,
     approve_by_comments,
     comment_event,
     decision_of,
+    gate_on_github,
     git,
-    model_repository,
     pull_request_event,
     why,
 )
 
-from conftest import NOW, ROOT
-
-__all__ = ["action_copy"]  # the fixture, shared with the story
-
 FORK = "fran-fork/credit-scorecard"
 # GitHub's repository role id of "admin" in a ruleset's bypass list.
 ADMIN_ROLE = {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always"}
-# Classic protection and a ruleset saying the same: two approving reviews dismissed on
-# push, the required checks posted by GitHub Actions (and the gate's own).
-CHECKS = [*REQUIRED_CHECKS, "mrm-gate"]
-REVIEW_RULE = {
-    "type": "pull_request",
-    "parameters": {
-        "required_approving_review_count": 2,
-        "dismiss_stale_reviews_on_push": True,
-        "require_code_owner_review": False,
-        "require_last_push_approval": False,
-        "required_review_thread_resolution": False,
-    },
-}
-CHECKS_RULE = {
-    "type": "required_status_checks",
-    "parameters": {
-        "strict_required_status_checks_policy": True,
-        "required_status_checks": [
-            {"context": name, "integration_id": ACTIONS_APP["id"]} for name in CHECKS
-        ],
-    },
-}
-
-
-@contextmanager
-def gate_on_github(
-    tmp_path: Path,
-    action: Path,
-    *,
-    author: str = AUTHOR,
-    membership: str | None,
-    classic: dict[str, Any] | None = None,
-    ruleset_bypass: list[dict[str, Any]] | None = None,
-) -> Iterator[Story]:
-    """The example's pull request by ``author`` with its required checks passed, ``main``
-    protected classically (``classic``: :meth:`GitHubServer.protect`'s options) or, when
-    ``classic`` is None, by a ruleset only (who may bypass it: ``ruleset_bypass``); the
-    runner's GITHUB_TOKEN is the workflow token and the membership secret the server's
-    token named ``membership`` (e.g. "token", the App installation token; None: none)."""
-    tmp_path.mkdir(exist_ok=True)
-    repo = model_repository(tmp_path / "origin")
-    with GitHubServer.running(owner=OWNER, repo=NAME, git_dir=repo.path) as gh:
-        shas = git(repo.path, "rev-list", "--reverse", f"main..{BRANCH}").split()
-        gh.open_pull(PR, author, [(sha, author, author) for sha in shas])
-        for name in REQUIRED_CHECKS:
-            gh.add_check(shas[-1], name)
-        if classic is not None:
-            gh.protect("main", checks=CHECKS, **classic)
-        else:
-            gh.add_ruleset("main", REVIEW_RULE, CHECKS_RULE, bypass_actors=ruleset_bypass)
-        gh.require_workflow("main")
-        runner = Runner(
-            repo,
-            tmp_path / "runner",
-            api_url=gh.url,
-            token=gh.workflow_token,
-            fork_token=gh.fork_token,
-            read_token=gh.fork_token,  # read-only, for the reproduce job
-            secrets={}
-            if membership is None
-            else {"MRM_GATE_MEMBERSHIP_TOKEN": getattr(gh, membership)},
-            actions={ACTION: action},
-            machine_env={
-                "PIP_NO_INDEX": "1",
-                "PIP_NO_BUILD_ISOLATION": "0",
-                "MRM_GATE_GITHUB_PACING": "0",
-            },
-        )
-        version = (ROOT / "gate" / "OPA_VERSION").read_text().strip()
-        runner.seed_cache(f"mrm-gate-opa-Linux-X64-{version}", [ROOT / ".tools" / "bin"])
-        yield Story(gh, repo, runner)
 
 
 def opened(story: Story) -> tuple[JobRun, dict[str, Any]]:
@@ -148,7 +68,7 @@ def fork_event(story: Story, sender: str) -> dict[str, Any]:
 def test_a_pull_request_from_a_fork_says_what_it_cannot_read_and_never_allows(
     tmp_path: Path, action_copy: Path
 ) -> None:
-    with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
+    with gate_on_github(tmp_path, action_copy, author="fran-fork", classic=None) as story:
         story.gh.pulls[PR].fork = FORK
         story.repo.update_pull_refs(PR, story.head(), "main")
         job = story.run("pr-gate.yml", "pull_request", fork_event(story, "fran-fork"))
@@ -176,13 +96,13 @@ def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs(
     # An issue_comment run is in the repository's context whoever opened the pull request:
     # its secrets, its cache. The reproduce job holds no secret, but it would run the fork's
     # training on the repository's runner; it reads the pull request first and stops.
-    with gate_on_github(tmp_path, action_copy, author="fran-fork", membership="token") as story:
+    with gate_on_github(tmp_path, action_copy, author="fran-fork", classic=None) as story:
         story.gh.pulls[PR].fork = FORK
         story.repo.update_pull_refs(PR, story.head(), "main")
         config = story.repo.path / ".mrm-gate.yml"
         given = approve_by_comments(story.gh, config, "0" * 64, ["validator"])
         [comment] = [c for c in story.gh.comments_of(PR) if c["login"] in given]
-        story.runner.clock = max(NOW, story.gh.tick())
+        story.runner.clock = max(story.now, story.gh.tick())
         workflow = ".github/workflows/pr-gate.yml"
         run = story.runner.run(workflow, "issue_comment", comment_event(comment))
         assert run is not None
@@ -206,21 +126,12 @@ def test_a_comment_on_a_fork_pull_request_stops_before_the_forks_code_runs(
 def test_a_membership_token_without_members_read_exits_3_naming_the_permission(
     tmp_path: Path, action_copy: Path
 ) -> None:
-    with gate_on_github(
-        tmp_path,
-        action_copy,
-        membership="no_members_token",
-        classic={"required_reviews": 2},
-    ) as story:
+    with gate_on_github(tmp_path, action_copy, membership="no_members_token") as story:
         # The token reads the branch protection: the opened run decides (denied, waiting
         # for approvals, none given yet so no membership is asked).
         first_job, first = opened(story)
         assert first["allow"] is False and first_job.step("Verdict").exit_code == 1
-        seen = len(story.gh.comments_of(PR))
-        config = story.repo.path / ".mrm-gate.yml"
-        given = approve_by_comments(story.gh, config, first["bundle_digest"], ["validator"])
-        [comment] = [c for c in story.gh.comments_of(PR)[seen:] if c["login"] in given]
-        job = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
+        _, [job] = story.approve(first["bundle_digest"], ["validator"])
         check = job.step("check")
         assert check.outputs["exit-code"] == "3", job.log
         assert job.step("Verdict").exit_code == 3 and job.conclusion == "failure"
@@ -237,22 +148,13 @@ def test_a_membership_token_without_members_read_exits_3_naming_the_permission(
 def test_a_branch_protected_by_a_ruleset_only_is_read_and_the_story_allows(
     tmp_path: Path, action_copy: Path
 ) -> None:
-    with gate_on_github(tmp_path, action_copy, membership="token") as story:
+    with gate_on_github(tmp_path, action_copy, classic=None) as story:
         job, first = opened(story)
         assert ("GET", f"/repos/{OWNER}/{NAME}/rules/branches/main") in story.gh.requests
         # The classic endpoint says "Branch not protected"; the ruleset protects it.
         protection = [p for _, p in violated(first) if "branch_protection" in p]
         assert protection == [], why(first)
-        config = story.repo.path / ".mrm-gate.yml"
-        seen = len(story.gh.comments_of(PR))
-        given = approve_by_comments(
-            story.gh, config, first["bundle_digest"], approvals_needed(first)
-        )
-        last = None
-        for comment in story.gh.comments_of(PR)[seen:]:
-            if comment["login"] in given:
-                last = story.run("pr-gate.yml", "issue_comment", comment_event(comment))
-        assert last is not None
+        _, [*_, last] = story.approve(first["bundle_digest"], approvals_needed(first))
         decision = decision_of(last)
         assert decision["allow"] is True, why(decision)
         assert last.step("mrm-gate").outputs["decision"] == "allowed"
@@ -263,14 +165,11 @@ def test_a_ruleset_administrators_may_bypass_is_denied_as_classic_protection_wit
     tmp_path: Path, action_copy: Path
 ) -> None:
     with gate_on_github(
-        tmp_path / "ruleset", action_copy, membership="token", ruleset_bypass=[ADMIN_ROLE]
+        tmp_path / "ruleset", action_copy, classic=None, ruleset_bypass=[ADMIN_ROLE]
     ) as story:
         _, by_ruleset = opened(story)
     with gate_on_github(
-        tmp_path / "classic",
-        action_copy,
-        membership="token",
-        classic={"required_reviews": 2, "enforce_admins": False},
+        tmp_path / "classic", action_copy, classic={"required_reviews": 2, "enforce_admins": False}
     ) as story:
         _, by_classic = opened(story)
     assert by_ruleset["allow"] is False
@@ -282,7 +181,7 @@ def test_a_ruleset_administrators_may_bypass_is_denied_as_classic_protection_wit
 def test_a_ruleset_whose_bypass_list_github_withholds_fails_closed(
     tmp_path: Path, action_copy: Path
 ) -> None:
-    with gate_on_github(tmp_path, action_copy, membership="token") as story:
+    with gate_on_github(tmp_path, action_copy, classic=None) as story:
         # GitHub names the bypass actors only to a token that may administer the ruleset.
         answer = b'{"id": 42, "name": "main", "enforcement": "active", "rules": []}'
         story.gh.fail_raw("GET", r"/rulesets/42$", 200, answer)
@@ -320,7 +219,7 @@ if "GITHUB_PATH" in os.environ:
 def test_a_training_script_that_plants_a_fake_gate_on_path_changes_no_decision(
     tmp_path: Path, action_copy: Path
 ) -> None:
-    with gate_on_github(tmp_path, action_copy, membership="token") as story:
+    with gate_on_github(tmp_path, action_copy, classic=None) as story:
         mark = tmp_path / "a-fake-ran"
         pipeline = story.repo.path / "examples" / "credit-scorecard" / "pipeline.py"
         code = pipeline.read_text()

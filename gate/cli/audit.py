@@ -648,8 +648,10 @@ def docs_cmd(
     from gate.evidence import bundle_digest, load_bundle
 
     bundle = load_bundle(bundle_path)
-    digest = bundle_digest(bundle)
     decision, evidence = _decision_doc(decision_path)
+    # The digest binds the commit the decision judged: for a deploy of a merge commit, the
+    # merged pull request's head, not the merge commit the bundle was collected at.
+    digest = bundle_digest(bundle, decision.head_commit)
     history = docs_pack.ledger_history(ledger_path) if ledger_path else None
     pack = docs_pack.build_pack(bundle, decision, digest, approval_evidence=evidence,
                                 history=history, source=str(bundle_path))  # fmt: skip

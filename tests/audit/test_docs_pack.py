@@ -222,6 +222,30 @@ def test_docs_cli_writes_both_files_and_refuses_mismatches(
     assert bad.returncode == 2 and "$.controls" in bad.stderr
 
 
+def test_docs_of_a_deploy_decision_takes_the_head_the_decision_judged(
+    tmp_path: Path, records: dict[str, dict[str, Any]]
+) -> None:
+    # A deploy of a merge commit judges the merged pull request's head: the decision's
+    # digest binds that head, not the merge commit the bundle was collected at.
+    bundle = asset("bundles", "credit-complete.json")
+    head = "4" * 40
+    assert load_asset("bundles", "credit-complete.json")["collected"]["git"]["commit"] != head
+    record = copy.deepcopy(records["credit-complete.json"])
+    record["decision"]["head_commit"] = head
+    record["decision"]["bundle_digest"] = bundle_digest(load_asset("bundles", bundle.name), head)
+    rec = tmp_path / "record.json"
+    rec.write_text(json.dumps(record))
+    out = run_cli("docs", "--bundle", str(bundle), "--decision", str(rec), "--output",
+                  str(tmp_path / "p"))  # fmt: skip
+    assert out.returncode == 0, out.stderr
+
+    record["decision"]["head_commit"] = "5" * 40  # another head claimed for that digest
+    rec.write_text(json.dumps(record))
+    wrong = run_cli("docs", "--bundle", str(bundle), "--decision", str(rec), "--output",
+                    str(tmp_path / "q"))  # fmt: skip
+    assert wrong.returncode == 2 and "not this bundle" in wrong.stderr
+
+
 # --------------------------------------------------------------------------- Chromium
 
 CHROMIUM_FLAGS = [

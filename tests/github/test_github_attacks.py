@@ -90,9 +90,16 @@ def stale_reasons(decision: dict[str, Any], login: str) -> str:
     return " ".join(a["reason"] for a in decision["stale_approvals"] if a["login"] == login)
 
 
-def run_attack(gh: GitHubServer, tmp_path: Path) -> dict[str, Any]:
+def others_approved(gh: GitHubServer, tmp_path: Path) -> None:
+    """Every role the first check names, but the validator, genuinely approved."""
     _, first, _ = check(gh, tmp_path)
     approve_all_but_validator(gh, first)
+
+
+def run_attack(gh: GitHubServer, tmp_path: Path) -> dict[str, Any]:
+    """The attack set up so far, with every other role approved: denied, the validator's
+    approval not satisfied. Returns the decision."""
+    others_approved(gh, tmp_path)
     code, decision, err = check(gh, tmp_path)
     assert code == 1, err
     assert decision["allow"] is False
@@ -101,8 +108,7 @@ def run_attack(gh: GitHubServer, tmp_path: Path) -> dict[str, Any]:
 
 
 def test_control_genuine_comment_approval_allows(gh: GitHubServer, tmp_path: Path) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
+    others_approved(gh, tmp_path)
     gh.comment(PR, "vera-validator", f"Checked.\n\n/approve validator {digest_hex()}\n")
     code, decision, err = check(gh, tmp_path)
     assert code == 0, err
@@ -110,8 +116,7 @@ def test_control_genuine_comment_approval_allows(gh: GitHubServer, tmp_path: Pat
 
 
 def test_control_genuine_review_approval_allows(gh: GitHubServer, tmp_path: Path) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
+    others_approved(gh, tmp_path)
     gh.review(PR, "vera-validator", body=signed())
     code, decision, err = check(gh, tmp_path)
     assert code == 0, err

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from github_server import FIRST, HEAD, PR, GitHubServer
 from test_github_attacks import (
-    approve_all_but_validator,
     check,
     digest_hex,
     gh,
+    others_approved,
+    run_attack,
     signed,
     stale_reasons,
     validator,
@@ -25,8 +26,7 @@ MERGE = "5d0c1e7a9b3f4e2d8c6a1b0f9e8d7c6b5a4f3e2d"
 
 def _approved(server: GitHubServer, tmp_path: Path) -> None:
     """Every role approved by a genuine comment naming the current digest."""
-    _, first, _ = check(server, tmp_path)
-    approve_all_but_validator(server, first)
+    others_approved(server, tmp_path)
     server.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
 
 
@@ -73,26 +73,20 @@ def test_row8_a_pull_request_merged_into_another_branch_does_not_count(
 
 
 def test_row1_co_author_of_a_commit_cannot_approve(gh: GitHubServer, tmp_path: Path) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     gh.pulls[PR].commits[-1]["message"] = (
         "Tune the cut-off\n\nCo-authored-by: Vera V <81234+vera-validator@users.noreply.github.com>"
     )
     gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
+    decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "vera-validator")
 
 
 def test_row1_a_co_author_the_gate_cannot_link_makes_independence_unprovable(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     gh.pulls[PR].commits[-1]["message"] = "Apply suggestion\n\nCo-authored-by: X <x@elsewhere.test>"
     gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()}")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
+    decision = run_attack(gh, tmp_path)
     assert "independence unprovable" in stale_reasons(decision, "vera-validator")
 
 
@@ -116,22 +110,16 @@ def test_row2_a_pull_request_of_more_than_250_commits_fails_closed(
 
 
 def test_row6_a_review_naming_no_digest_does_not_count(gh: GitHubServer, tmp_path: Path) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     gh.review(PR, "vera-validator", body="Looks good to me.")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
+    decision = run_attack(gh, tmp_path)
     assert "stale" in stale_reasons(decision, "vera-validator")
 
 
 def test_row6_a_review_of_other_evidence_at_the_same_commit_is_stale(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     gh.review(PR, "vera-validator", body="Reviewed sha256:" + "0123456789ab" * 5 + "0123")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
+    decision = run_attack(gh, tmp_path)
     assert "stale" in stale_reasons(decision, "vera-validator")
 
 
@@ -141,11 +129,8 @@ def test_row6_a_review_of_other_evidence_at_the_same_commit_is_stale(
 def test_row19_owner_approving_with_another_case_is_not_independent(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     gh.comment(PR, "Omar-Owner", f"/approve validator {digest_hex()}")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
+    decision = run_attack(gh, tmp_path)
     assert "not independent" in stale_reasons(decision, "omar-owner")
 
 
@@ -153,24 +138,19 @@ def test_row19_owner_approving_with_another_case_is_not_independent(
 
 
 def test_row20_hidden_approvals_do_not_count(gh: GitHubServer, tmp_path: Path) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     line = f"/approve validator {digest_hex()}"
     gh.comment(PR, "vera-validator", f"Still reviewing.\n<!--\n{line}\n-->")
     gh.comment(PR, "vera-validator", f"<details>\n<summary>notes</summary>\n\n{line}\n\n</details>")
     gh.comment(PR, "vera-validator", f"> Can you approve?\n{line}")
     gh.comment(PR, "vera-validator", f"Type `{line}` when ready")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
-    assert validator(decision)["satisfied"] is False
+    decision = run_attack(gh, tmp_path)
     assert stale_reasons(decision, "vera-validator") == ""  # none was a command at all
 
 
 def test_control_review_with_the_digest_and_a_visible_comment_still_count(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
+    others_approved(gh, tmp_path)
     gh.review(PR, "victor-validator", commit_id=FIRST, body=signed())  # old commit: stale
     gh.comment(PR, "vera-validator", f"Checked the back-test.\n\n/approve validator {digest_hex()}")
     code, decision, err = check(gh, tmp_path)
@@ -224,14 +204,10 @@ def test_the_workflow_token_cannot_read_team_membership_and_says_what_to_grant(
 def test_row9_a_comment_rewritten_within_its_second_does_not_count(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     posted = gh.comment(PR, "vera-validator", "Not yet: see my notes.")
     gh.edit_comment(posted["id"], f"/approve validator {digest_hex()}", same_second=True)
     assert gh.comment_json(gh.pulls[PR], posted)["updated_at"] == posted["created_at"]
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
-    assert validator(decision)["satisfied"] is False
+    run_attack(gh, tmp_path)
 
 
 def test_row9_an_edit_history_the_gate_cannot_read_fails_closed(
@@ -249,14 +225,10 @@ def test_row9_an_edit_history_the_gate_cannot_read_fails_closed(
 def test_row18_an_approval_naming_only_a_prefix_of_the_digest_does_not_count(
     gh: GitHubServer, tmp_path: Path
 ) -> None:
-    _, first, _ = check(gh, tmp_path)
-    approve_all_but_validator(gh, first)
     gh.comment(PR, "vera-validator", f"/approve validator {digest_hex()[:12]}")
     gh.comment(PR, "victor-validator", f"/approve validator sha256:{digest_hex()[:63]}")
     gh.review(PR, "vera-validator", body=f"Reviewed sha256:{digest_hex()[:40]}")
-    code, decision, _ = check(gh, tmp_path)
-    assert code == 1
-    assert validator(decision)["satisfied"] is False
+    run_attack(gh, tmp_path)
 
 
 def test_row18_the_report_prints_the_whole_command_to_copy(
