@@ -10,6 +10,7 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -51,34 +52,34 @@ def check_limits(value: Any, name: str) -> None:
 
 def _within_limits(value: Any, depth: int = 0) -> bool:
     """Whether ``value`` keeps every limit; it never descends past MAX_DEPTH. Strings,
-    ints and nulls, most of a document, are judged in the loop without a call."""
+    numbers and nulls, most of a document, are judged in the loop without a call."""
     if isinstance(value, dict):
-        if value and depth >= MAX_DEPTH:
-            return False
-        for key, item in value.items():
+        for key in value:
             if len(key) > MAX_STRING:
                 return False
-            if isinstance(item, str):
-                if len(item) > MAX_STRING:
-                    return False
-            elif not (isinstance(item, int) or item is None or _within_limits(item, depth + 1)):
-                return False
-        return True
-    if isinstance(value, list):
-        if value and depth >= MAX_DEPTH:
-            return False
-        for item in value:
-            if isinstance(item, str):
-                if len(item) > MAX_STRING:
-                    return False
-            elif not (isinstance(item, int) or item is None or _within_limits(item, depth + 1)):
-                return False
-        return True
-    if isinstance(value, str):
+        items: Iterable[Any] = value.values()
+    elif isinstance(value, list):
+        items = value
+    elif isinstance(value, str):
         return len(value) <= MAX_STRING
-    if isinstance(value, float):
+    elif isinstance(value, float):
         return math.isfinite(value)
-    return not isinstance(value, _NonFinite)
+    else:
+        return not isinstance(value, _NonFinite)
+    if value and depth >= MAX_DEPTH:
+        return False
+    for item in items:
+        if isinstance(item, str):
+            if len(item) > MAX_STRING:
+                return False
+        elif isinstance(item, int) or item is None:
+            continue
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif not _within_limits(item, depth + 1):
+            return False
+    return True
 
 
 def _locate_limit(value: Any, name: str, path: str = "$", depth: int = 0) -> None:
