@@ -262,6 +262,76 @@ def bench_growth(opa: str, rounds: int, work: Path) -> list[Row]:
     return out
 
 
+def _fleet(folder: Path, n: int) -> list[Path]:
+    """n bundles, the two example bundles in turn, each with a model version of its own."""
+    folder.mkdir()
+    sources = [json.loads((BUNDLE.parent / name).read_text("utf-8")) for name in
+               ("credit-complete.json", "clinical-complete.json")]  # fmt: skip
+    paths = []
+    for i in range(n):
+        doc = copy.deepcopy(sources[i % 2])
+        doc["model"]["version"] = f"{doc['model']['version']}-{i}"
+        paths.append(folder / f"model-{i:04d}.json")
+        paths[-1].write_text(json.dumps(doc, indent=2), "utf-8")
+    return paths
+
+
+def _check_cmd(*args: str) -> list[str]:
+    # One OPA process evaluates the whole batch: on a loaded machine 200 decisions can
+    # take longer than the default 60 s.
+    return [sys.executable, "-m", "gate", "check", "--stage", "production", "--now", NOW,
+            "--format", "json", "--timeout", "600", *args]  # fmt: skip
+
+
+def bench_batch(opa: str, rounds: int, work: Path, n: int) -> list[Row]:
+    """n bundles checked by one `check` call against n `check` processes (one pass: a sum
+    of n process times already); per decision against OPA's own in-process evaluation of
+    one such input (`opa bench`, prepared query), and against one bare `opa eval` of the
+    same n inputs with the batch query the gate runs."""
+    paths = _fleet(work / "fleet", n)
+    out = work / "fleet-reports"
+    batch = _check_cmd("--bundle", str(work / "fleet"), "--output-dir", str(out))
+    inputs = []
+    for path in paths:
+        doc = json.loads(path.read_text("utf-8"))
+        inputs.append(build_input(doc, stage="production", digest=bundle_digest(doc), now=NOW))
+    stdin = json.dumps({"batch": inputs}).encode()
+    query = "{i: d | some i, item in input.batch; d := data.gate.main.decision with input as item}"
+    eval_cmd = [*_eval_cmd(opa)[:-1], query]
+    batch_s, eval_s = paired(
+        lambda: run(batch, ok=(0, 1)), lambda: run(eval_cmd, stdin=stdin), rounds
+    )
+    single_s = timed(
+        lambda: [run(_check_cmd("--bundle", str(p), "--output", str(work / "one.json")), ok=(0, 1))
+                 for p in paths]
+    )  # fmt: skip
+    # The fleet alternates the two example bundles: OPA's time for each, averaged.
+    per_op = statistics.mean(_opa_bench_s(opa, work, item) for item in inputs[:2])
+    return [
+        row(f"check of {n} bundles in one call (wall s)", batch_s, single_s, "s",
+            f"{n} check processes, one each, one pass", target=0.1),
+        row(f"check of {n} bundles in one call, per decision (s)", batch_s / n, per_op, "s",
+            "opa bench ns/op of one decision, mean of the 2 kinds", target=1.5),
+        row(f"check of {n} bundles in one call, per decision (s)", batch_s / n, eval_s / n, "s",
+            f"one bare opa eval of the {n} inputs, same batch query"),
+    ]  # fmt: skip
+
+
+def _opa_bench_s(opa: str, work: Path, policy_input: dict[str, Any]) -> float:
+    """Seconds per evaluation of the decision for one input, by `opa bench`."""
+    path = work / "bench-input.json"
+    path.write_text(json.dumps(policy_input), "utf-8")
+    proc = subprocess.run(
+        [opa, "bench", "--format", "json", "--data", str(default_policy_dir()), "--ignore",
+         "*_test.rego", "--input", str(path), "--count", "1", "data.gate.main.decision"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: opa bench failed: {proc.stderr[:500]}")
+    result = json.loads(proc.stdout)
+    return float(result["T"]) / float(result["N"]) / 1e9
+
+
 def _eval_cmd(opa: str) -> list[str]:
     policies = str(default_policy_dir())
     return [opa, "eval", "--format", "json", "--stdin-input", "--data", policies,
@@ -311,13 +381,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--hash-mib", type=int, default=1024)
     parser.add_argument("--server-n", type=int, default=150)
+    parser.add_argument("--batch-n", type=int, default=200, help="bundles in the batch rows")
     parser.add_argument("--monitor-rows", type=int, default=2_000_000)
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller inputs")
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["check", "server", "hash", "growth", "monitor", "ledger"],
+        choices=["check", "server", "hash", "growth", "batch", "monitor", "ledger"],
         help="run only these groups of rows (all by default)",
     )
     args = parser.parse_args()
@@ -335,6 +406,9 @@ def main() -> int:
             "server": lambda: bench_server(opa, rounds, work, 20 if args.quick else args.server_n),
             "hash": lambda: bench_hash(rounds, work, 64 if args.quick else args.hash_mib),
             "growth": lambda: bench_growth(opa.path, rounds, work),
+            "batch": lambda: bench_batch(
+                opa.path, rounds, work, 20 if args.quick else args.batch_n
+            ),
             "monitor": lambda: bench_external("bench_monitor.py", monitor, work),
             "ledger": lambda: bench_external(
                 "bench_ledger.py", ["--quick"] if args.quick else [], work
