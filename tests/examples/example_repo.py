@@ -113,13 +113,13 @@ def approvals_needed(decision: dict[str, Any]) -> list[str]:
 def approve_by_comments(
     server: GitHubServer, config: Path, digest: str, roles: Iterable[str]
 ) -> dict[str, list[str]]:
-    """Give each of ``roles`` an ``/approve <role> <digest prefix>`` line, commented on the
+    """Give each of ``roles`` an ``/approve <role> <bundle digest>`` line, commented on the
     pull request by a member of the role's team (per ``config``'s ``roles:``, see
     gate.github.collect.team_for) who neither wrote nor owns the model: one approver per
     role, and one waiver approver giving every ``waiver:<id>`` role in a single comment.
     Returns each commenting login with the roles it approved."""
     teams = RoleTeams.load(config)
-    prefix = digest.removeprefix("sha256:")
+    hex_digest = digest.removeprefix("sha256:")
     given: dict[str, list[str]] = {}
     for role in roles:
         team = team_for(teams, role)
@@ -128,7 +128,7 @@ def approve_by_comments(
         server.add_member(team, login)
         given.setdefault(login, []).append(role)
     for login, approved in given.items():
-        server.comment(PR, login, "\n".join(f"/approve {role} {prefix}" for role in approved))
+        server.comment(PR, login, "\n".join(f"/approve {role} {hex_digest}" for role in approved))
     return given
 
 
