@@ -41,7 +41,11 @@ _enforced if {
 	some item in object.get(_protection, "required_status_check_apps", [])
 	item.context == _check
 	is_number(item.app_id)
-	not item.app_id in _settings.workflow_token_app_ids
+
+	# Without the list of the workflow token's apps nothing can be told apart: not enforced.
+	workflow_apps := _settings.workflow_token_app_ids
+	is_array(workflow_apps)
+	not item.app_id in workflow_apps
 }
 
 deny contains result.violation(

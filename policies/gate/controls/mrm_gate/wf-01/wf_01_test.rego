@@ -39,3 +39,13 @@ test_fail_another_check_bound_to_an_app if {
 test_fail_no_facts_collected if {
 	_denied({})
 }
+
+test_fail_the_gates_app_binding_without_the_workflow_token_apps_in_the_data if {
+	count(control.deny) == 1 with input as {"bundle": {"security": {"branch_protection": {"required_status_check_apps": [{"context": "mrm-gate", "app_id": 904211}]}}}}
+		with data.gate.config.mrm_gate as {"controls_effective_from": "2011-04-04"}
+}
+
+test_fail_the_gates_app_binding_when_the_workflow_token_apps_are_not_a_list if {
+	count(control.deny) == 1 with input as {"bundle": {"security": {"branch_protection": {"required_status_check_apps": [{"context": "mrm-gate", "app_id": 904211}]}}}}
+		with data.gate.config.mrm_gate.workflow_token_app_ids as "15368"
+}
