@@ -9,8 +9,9 @@ from inside the directory, so the same policies give the same revision on every 
 
 Builds are cached on the content of every file under the directory (followed through
 symlinks), the extra data files, the OPA version and the capabilities, so a repeated check
-pays only for that hash. The revision of a cached build is kept beside it, written before
-the bundle itself, so a repeated check does not unpack the bundle to hash it again.
+pays only for that hash. The revision of a cached build is kept beside it with the sha256 of
+the bundle's bytes, so a repeated check hashes one file instead of unpacking the bundle, and
+a bundle changed after its record is hashed afresh (the revision names what OPA evaluates).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ TEST_GLOB = "*_test.rego"
 BUILD_FORMAT = "mrm-gate-build-1"
 # Files of a bundle that describe it rather than being evaluated.
 BUNDLE_META_FILES = frozenset({".manifest", ".signatures.json"})
-_REVISION = re.compile(r"sha256:[0-9a-f]{64}")
+_RECORD = re.compile(r"(sha256:[0-9a-f]{64}) ([0-9a-f]{64})")
 
 
 def default_policy_dir() -> Path:
@@ -191,30 +192,36 @@ def build_cached(opa: OpaBinary, source: PolicySource, timeout: float = 120.0) -
         _opa_build(opa, source, capabilities, stamped, revision, timeout)
         if content_revision(stamped) != revision:
             raise EngineError("`opa build` gave different files for the same policies")
-        _record_revision(recorded, revision)
+        _record_revision(recorded, revision, stamped)
         os.replace(stamped, cached)
     return BuiltPolicy(cached, revision)
 
 
 def _cached_revision(bundle: Path, recorded: Path) -> str:
-    """The revision recorded beside a cached build; without a readable record, the
-    bundle's own files are hashed (and checked against its stamp) and recorded."""
+    """The revision recorded beside a cached build when the record names these very bundle
+    bytes; otherwise the bundle's own files are hashed (and checked against its stamp)."""
     try:
-        revision = recorded.read_text("utf-8").strip()
+        record = _RECORD.fullmatch(recorded.read_text("utf-8").strip())
+        file_hash = _file_sha256(bundle)
     except OSError:
-        revision = ""
-    if _REVISION.fullmatch(revision):
-        return revision
+        record = None
+    if record and record.group(2) == file_hash:
+        return record.group(1)
     revision = verified_bundle_revision(bundle)
-    _record_revision(recorded, revision)
+    _record_revision(recorded, revision, bundle)
     return revision
 
 
-def _record_revision(path: Path, revision: str) -> None:
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _record_revision(path: Path, revision: str, bundle: Path) -> None:
     from gate.fileio import write_atomic
 
     try:
-        write_atomic(path, revision + "\n")
+        write_atomic(path, f"{revision} {_file_sha256(bundle)}\n")
     except OSError:
         pass  # an unwritable cache only costs hashing the bundle again next time
 
