@@ -20,10 +20,14 @@ in_force := supervisory.in_force
 
 applied := supervisory.applied
 
-# note says, for messages, which guidance applies and why.
+# note says, for messages, which guidance applies and why. It is defined whenever a
+# guidance applies, even on a date no guidance in the policy data is in force, so no
+# message (and with it no deny) depends on in_force.
 note := sprintf("%s (in force on %s)", [applied, today]) if {
 	applied == in_force
-} else := sprintf("%s (selected by the policy data; %s is in force on %s)", [applied, in_force, today])
+} else := sprintf("%s (selected by the policy data; %s is in force on %s)", [applied, in_force, today]) if {
+	in_force
+} else := sprintf("%s (selected by the policy data; no guidance in the policy data is in force on %s)", [applied, today])
 
 # The rules of the applied guidance; undefined when the setting names no known guidance.
 rules := settings.guidances[applied]

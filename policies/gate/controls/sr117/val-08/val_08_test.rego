@@ -109,3 +109,11 @@ test_success_revalidation_interval_is_the_tiers_data if {
 	not "$.inventory.last_validation_date" in fx.paths(control.deny) with input as fx.input_at("production", b)
 		with data.gate.overrides as {"sr117": {"tiers": {"high": {"revalidation_months": 14}}}}
 }
+
+# Policy data with no guidance in force on the decision date (SR 26-2 dated after it) still
+# reports an overdue review under the selected SR 11-7: the message must not depend on a
+# guidance being in force.
+test_fail_review_overdue_when_no_guidance_is_in_force if {
+	{v.msg | some v in control.deny} == {"the last periodic review (2025-07-30) is more than 12 months old under SR 11-7 (selected by the policy data; no guidance in the policy data is in force on 2026-11-30); it was due by 2026-07-30"} with input as fx.input_at("production", _medium_reviewed_16_months_ago)
+		with data.gate.overrides as {"sr117": {"guidance": "SR 11-7", "guidances": {"SR 26-2": {"effective_from": "2026-12-01"}}}}
+}
