@@ -61,6 +61,33 @@ input_problems contains sprintf("policy data sr117.guidance %s names no known gu
 	not guidance.known
 }
 
+# A stage list of the policy data (a setting named *_stages, top level or in a framework's
+# section) that is not a list of known stages would make each control reading it skip its
+# check without a word (`input.stage in "production"` is undefined): it is reported.
+_stage_list(value) if {
+	is_array(value)
+	every stage in value {
+		stage in _known_stages
+	}
+}
+
+_stage_settings[key] := value if {
+	some key, value in config.settings
+	endswith(key, "_stages")
+}
+
+_stage_settings[sprintf("%s.%s", [section, key])] := value if {
+	some section, values in config.settings
+	is_object(values)
+	some key, value in values
+	endswith(key, "_stages")
+}
+
+input_problems contains sprintf("policy data %s is %s, not a list of stages (%s); set it to a list of them", [name, json.marshal(value), concat(", ", sort(_known_stages))]) if {
+	some name, value in _stage_settings
+	not _stage_list(value)
+}
+
 # A package under data.gate.controls that is not a helper (lib, common, *_test) and has
 # no well-formed `control` (METADATA incomplete, or the rule forgotten) would silently
 # drop out of the decision; it is reported instead.

@@ -365,3 +365,19 @@ test_fail_control_package_without_deny_is_an_input_problem if {
 	d.allow == false
 	[v.msg | some v in d.violations] == ["policy package data.gate.controls.ex[\"nodeny-01\"] defines no deny rule, so it could never fail; add its `deny` rules"]
 }
+
+test_fail_malformed_stage_list_in_policy_data_is_an_input_problem if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+		with data.gate.overrides as {"fair_lending": {"review_stages": "production"}, "approval_stages": ["prod"]}
+	d.allow == false
+	{v.msg | some v in d.violations} == {
+		`policy data fair_lending.review_stages is "production", not a list of stages (merge, monitoring, production, staging); set it to a list of them`,
+		`policy data approval_stages is ["prod"], not a list of stages (merge, monitoring, production, staging); set it to a list of them`,
+	}
+}
+
+test_success_stage_lists_of_the_policy_data_are_well_formed if {
+	d := main.decision with data.gate.controls as {"ex": _pass_ctl} with input as _input("merge")
+		with data.gate.overrides as {"fair_lending": {"review_stages": []}}
+	d.allow == true
+}
