@@ -381,3 +381,13 @@ test_success_stage_lists_of_the_policy_data_are_well_formed if {
 		with data.gate.overrides as {"fair_lending": {"review_stages": []}}
 	d.allow == true
 }
+
+# A regulation date of the policy data that is no date leaves its controls undefined,
+# reported, instead of "not yet in force" for ever.
+test_fail_malformed_regulation_date_is_an_input_problem if {
+	d := main.decision with input as _input("merge")
+		with data.gate.overrides as {"eu_ai_act": {"application_dates": {"annex_iii": "someday"}}}
+	d.allow == false
+	msgs := {v.msg | some v in d.violations}
+	"policy package data.gate.controls.eu_ai_act[\"pmm-01\"] defines no control (its METADATA is incomplete or the `control` rule is missing)" in msgs
+}

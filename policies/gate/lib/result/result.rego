@@ -10,6 +10,7 @@
 package gate.lib.result
 
 import data.gate.lib.config
+import data.gate.lib.dates
 
 # The package-scoped annotations of the control that called us.
 _package_annotations(chain) := entry.annotations if {
@@ -32,10 +33,12 @@ control(chain) := {
 }
 
 # The date at custom.effective_from_data in the settings; a path that names no date
-# leaves the control undefined, which the gate reports rather than applying it always.
+# (nothing, a number, or a string that is not YYYY-MM-DD, which would compare after every
+# real date and make the control "not yet in force" for ever) leaves the control
+# undefined, which the gate reports rather than applying it always or never.
 _effective_from(custom) := date if {
 	date := object.get(config.settings, custom.effective_from_data, null)
-	is_string(date)
+	dates.is_date(date)
 } else := object.get(custom, "effective_from", "") if {
 	not custom.effective_from_data
 }

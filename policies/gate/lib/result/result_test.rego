@@ -60,6 +60,9 @@ test_success_effective_from_read_from_data if {
 test_fail_effective_from_data_names_no_date if {
 	not result.control(_dated_chain)
 	not result.control(_dated_chain) with data.gate.overrides as {"example": {"regulation_date": 2027}}
+	not result.control(_dated_chain) with data.gate.overrides as {"example": {"regulation_date": "02/08/2027"}}
+	not result.control(_dated_chain) with data.gate.overrides as {"example": {"regulation_date": "someday"}}
+	not result.control(_dated_chain) with data.gate.overrides as {"example": {"regulation_date": ""}}
 }
 
 # The in-force dates of the FDA controls come from the policy data (fda.guidances), one
