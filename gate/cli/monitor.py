@@ -199,7 +199,9 @@ def _production_window(bundle: dict[str, Any], plan: Any, log: Path, tmp: Path) 
     )
     promoted = dict(mv.tags).get(TAG + "artifact_digest")
     wanted = (bundle.get("artifact") or {}).get("digest")
-    if promoted != wanted:
+    # Both absent (a bundle without an artefact, a version promoted without the gate) is no
+    # match: nothing then ties the decisions to this bundle.
+    if not promoted or promoted != wanted:
         raise EvidenceError(
             f"{model}@production is version {mv.version}, promoted with artefact "
             f"{promoted or '(no compliance record)'}, not this bundle's {wanted}",

@@ -49,8 +49,9 @@ def _rows(window: pd.DataFrame, version: str, inputs: list[str]) -> list[dict[st
     return rows
 
 
-def _version(client: MlflowClient, tmp: Path, digest: str) -> str:
-    """A governed version carrying the compliance record's artefact digest."""
+def _version(client: MlflowClient, tmp: Path, digest: str | None) -> str:
+    """A governed version carrying the compliance record's artefact digest (None: a version
+    registered without the gate, with no such tag)."""
     experiment = client.get_experiment_by_name(MODEL)
     eid = experiment.experiment_id if experiment else client.create_experiment(MODEL)
     run = client.create_run(eid)
@@ -58,7 +59,8 @@ def _version(client: MlflowClient, tmp: Path, digest: str) -> str:
     artefact.write_text("{}\n")
     client.log_artifact(run.info.run_id, str(artefact), "model")
     mv = client.create_model_version(MODEL, f"{run.info.artifact_uri}/model", run.info.run_id)
-    client.set_model_version_tag(MODEL, mv.version, "mrm_gate.artifact_digest", digest)
+    if digest is not None:
+        client.set_model_version_tag(MODEL, mv.version, "mrm_gate.artifact_digest", digest)
     return str(mv.version)
 
 
@@ -92,10 +94,13 @@ def served(
     return {"dir": d, "log": log, "env": mlflow_server.env_for(GATE), "gate": gate}
 
 
-def _monitor(served: dict[str, Any], tmp: Path, *window: str) -> tuple[Result, Path]:
+def _monitor(
+    served: dict[str, Any], tmp: Path, *window: str, bundle: Path | None = None
+) -> tuple[Result, Path]:
     d = served["dir"]
     report = tmp / "report.json"
-    args = ["monitor", "--bundle", str(d / "bundle.json"), "--baseline", str(d / "base.csv"),
+    bundle = bundle or d / "bundle.json"
+    args = ["monitor", "--bundle", str(bundle), "--baseline", str(d / "base.csv"),
             *window, "--outcomes", str(d / "outcomes.csv"), "--output", str(tmp / "m.json"),
             "--report", str(report), "--now", NOW, "--baseline-id", "german-credit"]  # fmt: skip
     return CliRunner().invoke(cli, args, env=served["env"]), report
@@ -125,12 +130,25 @@ def test_the_window_is_the_production_versions_decisions(
     assert doc["latest"]["override_rate"] == pytest.approx(from_file["override_rate"])
 
 
-def test_a_bundle_not_in_production_is_refused(served: dict[str, Any], tmp_path: Path) -> None:
-    served["gate"].set_registered_model_alias(MODEL, "production", "1")
+def _monitor_log_with_production(
+    served: dict[str, Any], tmp: Path, version: str | None, **kwargs: Any
+) -> tuple[Result, Path]:
+    """Monitor from the decision log while @production is ``version`` (None: no alias);
+    version 2 is put back after."""
+    if version is None:
+        served["gate"].delete_registered_model_alias(MODEL, "production")
+    else:
+        served["gate"].set_registered_model_alias(MODEL, "production", version)
     try:
-        res, report = _monitor(served, tmp_path, "--decision-log", str(served["log"]))
+        return _monitor(
+            served, tmp, "--decision-log", str(kwargs.pop("log", served["log"])), **kwargs
+        )
     finally:
         served["gate"].set_registered_model_alias(MODEL, "production", "2")
+
+
+def test_a_bundle_not_in_production_is_refused(served: dict[str, Any], tmp_path: Path) -> None:
+    res, report = _monitor_log_with_production(served, tmp_path, "1")
     assert res.exit_code == 2, res.output
     assert f"{MODEL}@production is version 1, promoted with artefact sha256:{'0' * 64}" in (
         res.stderr
@@ -147,14 +165,36 @@ def test_current_and_decision_log_are_one_or_the_other(
 
 
 def test_nothing_in_production_says_so(served: dict[str, Any], tmp_path: Path) -> None:
-    served["gate"].delete_registered_model_alias(MODEL, "production")
-    try:
-        res, report = _monitor(served, tmp_path, "--decision-log", str(served["log"]))
-    finally:
-        served["gate"].set_registered_model_alias(MODEL, "production", "2")
+    res, report = _monitor_log_with_production(served, tmp_path, None)
     assert res.exit_code == 2, res.output
     assert f"no version of {MODEL} is in production (the registry has no {MODEL}@production)" in (
         res.stderr
     )
     assert "mrm-gate promote --stage production" in res.stderr
+    assert not report.exists()
+
+
+def test_no_artefact_on_either_side_is_no_match(served: dict[str, Any], tmp_path: Path) -> None:
+    """A version registered without the gate (no artefact tag) in production, monitored with
+    a bundle that names no artefact: two absent digests do not tie the decisions to it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    untagged = _version(served["gate"], tmp_path, None)
+    log = tmp_path / "decisions"
+    log.mkdir()
+    for i, part in enumerate(sorted(served["log"].glob("*.parquet"))):
+        table = pq.read_table(part)
+        at = table.schema.get_field_index("model_version")
+        versions = pa.array([untagged] * table.num_rows, pa.string())
+        table = table.set_column(at, "model_version", versions)
+        pq.write_table(table, log / f"part-{i}.parquet")
+    bundle = json.loads((served["dir"] / "bundle.json").read_text())
+    del bundle["artifact"]
+    (tmp_path / "bundle.json").write_text(json.dumps(bundle))
+    res, report = _monitor_log_with_production(
+        served, tmp_path, untagged, log=log, bundle=tmp_path / "bundle.json"
+    )
+    assert res.exit_code == 2, res.output
+    assert "promoted with artefact (no compliance record), not this bundle's None" in res.stderr
     assert not report.exists()
