@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -89,3 +93,20 @@ def test_success_deploy_gate_and_ci() -> None:
     ci = load(".github/workflows/ci.yml")
     assert any(s.get("run") == "make test" for s in ci["jobs"]["test"]["steps"])
     assert ci["permissions"] == {"contents": "read"}
+
+
+def _report_step_exit(decision: Path, check_exit: str) -> int:
+    """Run the Action's own Report script (from action.yml) with Check's outputs."""
+    steps = load("action.yml")["runs"]["steps"]
+    script = next(step["run"] for step in steps if step.get("id") == "report")
+    env = {**os.environ, "GATE_DECISION": str(decision), "GATE_EXIT": check_exit}
+    proc = subprocess.run(["bash", "-c", script], env=env, capture_output=True, check=False)
+    assert b"no decision" in proc.stdout, proc.stdout
+    return proc.returncode
+
+
+@pytest.mark.parametrize(("check_exit", "expected"), [("0", 3), ("1", 1), ("2", 2), ("3", 3)])
+def test_fail_report_without_a_decision_never_passes(
+    tmp_path: Path, check_exit: str, expected: int
+) -> None:
+    assert _report_step_exit(tmp_path / "never-written.json", check_exit) == expected
