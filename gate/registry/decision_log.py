@@ -18,10 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from gate.errors import EngineError, UsageError
+
+# How the scoring service writes decided_at (UTC, one-second resolution).
+LOGGED_TIME = "%Y-%m-%dT%H:%M:%SZ"
 
 COLUMNS = (
     "decision_id",
@@ -93,8 +97,43 @@ def find(directory: Path, decision_id: str) -> dict[str, Any]:
         what = "not in" if not rows else f"{len(rows)} times in"
         raise UsageError(f"decision {decision_id} is {what} the decision log {directory}")
     row = dict(zip(COLUMNS, rows[0], strict=True))
-    row["overrides"] = json.loads(row["overrides"])
+    row["overrides"] = _logged_json(directory, decision_id, "overrides", row["overrides"], list)
     return row
+
+
+def _logged_json(directory: Path, decision_id: str, column: str, text: Any, kind: type) -> Any:
+    """A JSON column of one logged decision, of the type the scoring service writes
+    (overrides a list, features an object); anything else: exit 2 naming the row."""
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        value = None
+    if not isinstance(value, kind):
+        raise UsageError(
+            f"the decision log {directory}: decision {decision_id}: {column} is not a JSON "
+            f"{'array' if kind is list else 'object'} ({str(text)[:40]!r})",
+            hint="the scoring service writes the log (gate.registry.decision_log.append); "
+            "repair or remove that decision's row",
+        )
+    return value
+
+
+def _decision_times(directory: Path, rows: list[tuple[Any, ...]]) -> Any:
+    """The decided_at column as timestamps; one not in the log's format: exit 2."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    for row in rows:
+        try:
+            datetime.strptime(row[1], LOGGED_TIME)
+        except (TypeError, ValueError):
+            raise UsageError(
+                f"the decision log {directory}: decision {row[0]}: decided_at {row[1]!r} is "
+                "not a UTC time YYYY-MM-DDTHH:MM:SSZ",
+                hint="the scoring service writes the log (gate.registry.decision_log.append); "
+                "repair or remove that decision's row",
+            ) from None
+    return pc.strptime(pa.array([r[1] for r in rows]), format=LOGGED_TIME, unit="s")
 
 
 def summary(directory: Path, model: str, version: str) -> dict[str, Any]:
@@ -113,7 +152,6 @@ def window(directory: Path, model: str, version: str, plan: Any, out: Path) -> i
     plan's column names: id, score, prediction time, decision, override (1 when overridden)
     and one column per logged input. Returns the number of decisions (none: exit 2)."""
     import pyarrow as pa
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
     import pyarrow.parquet as pq
 
     rows = _query(
@@ -127,7 +165,7 @@ def window(directory: Path, model: str, version: str, plan: Any, out: Path) -> i
             f"the decision log {directory} has no decision of {model} version {version}",
             hint="point --decision-log at the log of the service that serves this version",
         )
-    when = pc.strptime(pa.array([r[1] for r in rows]), format="%Y-%m-%dT%H:%M:%SZ", unit="s")
+    when = _decision_times(directory, rows)
     columns: dict[str, Any] = {
         plan.id_col: [r[0] for r in rows],
         plan.score_col: [r[2] for r in rows],
@@ -137,8 +175,10 @@ def window(directory: Path, model: str, version: str, plan: Any, out: Path) -> i
     if plan.decision_col:
         columns[plan.decision_col] = [r[3] for r in rows]
     if plan.override_col:
-        columns[plan.override_col] = [0 if json.loads(r[4]) == [] else 1 for r in rows]
-    inputs = [json.loads(r[5]) for r in rows]
+        columns[plan.override_col] = [
+            0 if _logged_json(directory, r[0], "overrides", r[4], list) == [] else 1 for r in rows
+        ]
+    inputs = [_logged_json(directory, r[0], "features", r[5], dict) for r in rows]
     for name in sorted(set().union(*inputs)):
         if name in columns:
             raise UsageError(f"decision log input {name!r} has the name of a plan column")

@@ -198,3 +198,35 @@ def test_no_artefact_on_either_side_is_no_match(served: dict[str, Any], tmp_path
     assert res.exit_code == 2, res.output
     assert "promoted with artefact (no compliance record), not this bundle's None" in res.stderr
     assert not report.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "said"),
+    [
+        ("features", "None", "features is not a JSON object ('None')"),
+        ("features", "[1, 2]", "features is not a JSON object ('[1, 2]')"),
+        ("overrides", "analyst", "overrides is not a JSON array ('analyst')"),
+        ("decided_at", "2026-10-05 09:00", "decided_at '2026-10-05 09:00' is not a UTC time"),
+        ("decided_at", "2026-02-30T09:00:00Z", "decided_at '2026-02-30T09:00:00Z' is not a UTC"),
+    ],
+)
+def test_a_malformed_logged_decision_is_refused_naming_it(
+    served: dict[str, Any], tmp_path: Path, column: str, value: str, said: str
+) -> None:
+    """A row the scoring service could not have written: exit 2 naming the decision and
+    the column, no report, never a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    log = tmp_path / "decisions"
+    log.mkdir()
+    for i, part in enumerate(sorted(served["log"].glob("*.parquet"))):
+        table = pq.read_table(part)
+        at = table.schema.get_field_index(column)
+        table = table.set_column(at, column, pa.array([value] * table.num_rows, pa.string()))
+        pq.write_table(table, log / f"part-{i}.parquet")
+    res, report = _monitor_log_with_production(served, tmp_path, "2", log=log)
+    assert res.exit_code == 2, res.output
+    assert f"the decision log {log}: decision " in res.stderr and said in res.stderr
+    assert "Traceback" not in res.output
+    assert not report.exists()
