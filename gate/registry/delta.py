@@ -88,6 +88,13 @@ def digest(table: Any, path: str) -> str:
                 "current version and record it; keep recorded versions out of VACUUM's reach "
                 "(delta.deletedFileRetentionDuration)",
             ) from exc
+        except OSError as exc:
+            raise ReferenceMissing(
+                f"data snapshot {path} version {table.version()}: cannot read the data file "
+                f"{uri}: {exc.strerror or exc}",
+                hint="make the table's files readable to the gate (permissions, a file "
+                "replaced by a folder, the storage's mount), then run again",
+            ) from exc
         name = uri.removeprefix("file://").removeprefix(root)
         lines.append(f"{name}\t{hashlib.sha256(data).hexdigest()}\n")
     return hashlib.sha256("".join(sorted(lines)).encode()).hexdigest()

@@ -142,6 +142,24 @@ def test_a_vacuumed_version_fails_closed_with_what_to_do(trained: Any) -> None:
     assert missing.value.hint is not None and "restore the vacuumed files" in missing.value.hint
 
 
+def test_a_data_file_that_cannot_be_read_fails_closed(trained: Any) -> None:
+    """Not gone, not rewritten: one of version 1's files is a folder now (an unreadable
+    file; the tests run as root, for whom permissions do not stop a read)."""
+    repo, table, snapshot, files_v1 = trained
+    victim = sorted(files_v1)[0]
+    victim.unlink()
+    victim.mkdir()
+    problems = snapshot_problems([snapshot], repo, label="out/reproducibility.json")
+    assert len(problems) == 1
+    assert f"data snapshot delta:{table} version 1: cannot read the data file" in (
+        problems[0].message
+    )
+    assert "make the table's files readable" in problems[0].fix
+    with pytest.raises(ReferenceMissing) as unreadable:
+        reproduce(_bundle(repo, table, snapshot), repo, now=NOW)
+    assert "cannot read the data file" in unreadable.value.message
+
+
 def test_a_version_the_table_never_had_fails_closed(trained: Any) -> None:
     repo, table, snapshot, _ = trained
     problems = snapshot_problems(
