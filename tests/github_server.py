@@ -224,6 +224,17 @@ class GitHubServer:
         pull.reviews.append(review)
         return review
 
+    def edit_review(self, review_id: int, body: str) -> None:
+        """Rewrite a review's body (PUT .../reviews/{id}), as its author can. REST keeps
+        no trace of it; GraphQL's edit history does."""
+        for pull in self.pulls.values():
+            for review in pull.reviews:
+                if review["id"] == review_id:
+                    review["body"] = body
+                    review.setdefault("edits", []).append(self.tick())
+                    return
+        raise KeyError(review_id)
+
     def dismiss(self, number: int, review_id: int) -> None:
         for review in self.pulls[number].reviews:
             if review["id"] == review_id:
@@ -519,14 +530,16 @@ class GitHubServer:
     # ------------------------------------------------------------------ routing
 
     def _graphql(self, body: Any) -> tuple[int, Any, dict[str, str]]:
-        """The one GraphQL query the gate makes: ``nodes(ids:)`` of issue comments with
-        ``lastEditedAt`` and ``includesCreatedEdit`` (GitHub's public schema). The edit
+        """The one GraphQL query the gate makes: ``nodes(ids:)`` of issue comments and pull
+        request reviews with ``lastEditedAt`` and ``includesCreatedEdit`` (GitHub's public
+        schema: both implement the Comment interface). The edit
         history is kept even when an edit fell within the second the comment was posted."""
         query = str((body or {}).get("query", ""))
         ids = ((body or {}).get("variables") or {}).get("ids")
         if "nodes(ids:" not in query or "lastEditedAt" not in query or not isinstance(ids, list):
             return 200, {"errors": [{"message": "this test server answers one query only"}]}, {}
         by_node = {f"IC_{c['id']}": c for p in self.pulls.values() for c in p.comments}
+        by_node |= {f"R_{r['id']}": r for p in self.pulls.values() for r in p.reviews}
         nodes = []
         for node_id in ids:
             item = by_node.get(node_id)

@@ -282,13 +282,16 @@ def _review_events(
             if _is_bot(review.user) or review.state not in _DECISIVE:
                 continue
             latest[_login(review.user)] = review
-    for login, review in latest.items():
-        if review.state != "APPROVED":
-            continue
+    approving = {login: r for login, r in latest.items() if r.state == "APPROVED"}
+    # REST gives a review no edit time; anyone who may edit it could rewrite its digest.
+    rewritten = edited_comments(members.gh, settings, [str(r.node_id) for r in approving.values()])
+    for login, review in approving.items():
         at = _iso(review.submitted_at)
         # A review is bound to the digest its body names when it was given: evidence
-        # changed at the same commit makes it stale like a new commit does.
-        named = digest if digest_named(review.body or "", hex_digest) else ""
+        # changed at the same commit makes it stale like a new commit does, and so does
+        # a body edited after it was submitted (the digest may not be the approver's).
+        edited = str(review.node_id) in rewritten
+        named = digest if not edited and digest_named(review.body or "", hex_digest) else ""
         for role, team in sorted(roles.teams.items()):
             if role == WAIVER_ROLE or role.startswith(WAIVER_ROLE + ":"):
                 continue  # waivers are approved one control at a time, by comment
@@ -368,19 +371,22 @@ def _comment_events(
 
 _EDITS_QUERY = """
 query($ids: [ID!]!) {
-  nodes(ids: $ids) { ... on IssueComment { id lastEditedAt includesCreatedEdit } }
+  nodes(ids: $ids) {
+    ... on IssueComment { id lastEditedAt includesCreatedEdit }
+    ... on PullRequestReview { id lastEditedAt includesCreatedEdit }
+  }
 }
 """
 
 
 def edited_comments(gh: Github, settings: GitHubSettings, node_ids: list[str]) -> set[str]:
-    """The node ids among ``node_ids`` of comments ever edited, read from GitHub's GraphQL
-    edit history (``lastEditedAt``, ``includesCreatedEdit``). An answer that does not
-    cover every comment fails closed."""
+    """The node ids among ``node_ids`` of comments or reviews ever edited, read from
+    GitHub's GraphQL edit history (``lastEditedAt``, ``includesCreatedEdit``). An answer
+    that does not cover every one fails closed."""
     edited: set[str] = set()
     for start in range(0, len(node_ids), 100):
         batch = node_ids[start : start + 100]
-        with api_errors(settings, "reading the edit history of the approving comments"):
+        with api_errors(settings, "reading the edit history of the approving comments and reviews"):
             _, data = gh.requester.graphql_query(_EDITS_QUERY, {"ids": batch})
             nodes = data["data"]["nodes"]
             if not isinstance(nodes, list) or len(nodes) != len(batch):

@@ -123,6 +123,27 @@ def test_row6_a_review_of_other_evidence_at_the_same_commit_is_stale(
     assert "stale" in stale_reasons(decision, "vera-validator")
 
 
+def test_row6_a_review_whose_body_was_edited_to_name_the_digest_is_stale(
+    gh: GitHubServer, tmp_path: Path
+) -> None:
+    """An approving review of other evidence, its body later rewritten (by its author or
+    anyone GitHub lets edit it) to name today's digest: REST shows only the new body."""
+    given = gh.review(PR, "vera-validator", body="Reviewed sha256:" + "0123456789ab" * 5 + "0123")
+    gh.edit_review(given["id"], signed())
+    decision = run_attack(gh, tmp_path)
+    assert "stale" in stale_reasons(decision, "vera-validator")
+
+
+def test_control_an_unedited_review_naming_the_digest_counts(
+    gh: GitHubServer, tmp_path: Path
+) -> None:
+    others_approved(gh, tmp_path)
+    gh.review(PR, "vera-validator", body=signed())
+    code, decision, err = check(gh, tmp_path)
+    assert code == 0, err
+    assert decision["allow"] is True
+
+
 # ---- row 19: logins are case-insensitive
 
 
