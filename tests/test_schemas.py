@@ -23,6 +23,7 @@ BUNDLES = Path(__file__).resolve().parent / "assets" / "bundles"
 SCHEMA_FILES = [
     "evidence-bundle.schema.json",
     "decision.schema.json",
+    "decision-record.schema.json",
     "mrm-gate-config.schema.json",
     "reproduction-result.schema.json",
 ]
@@ -788,6 +789,7 @@ def test_sample_decision_is_valid() -> None:
             "type",
         ),
         (lambda d: d.update(engine="cloud"), "$.engine", "enum"),
+        (lambda d: d.pop("engine"), "$", "required"),
         (lambda d: d.pop("guidance"), "$", "required"),
         (lambda d: d["guidance"].pop("in_force"), "$.guidance", "required"),
         (
@@ -803,6 +805,16 @@ def test_bad_decisions_are_rejected(mutate: Any, where: str, keyword: str) -> No
     mutate(decision)
     problems = errors(validator("decision.schema.json"), decision)
     assert [(e.json_path, e.validator) for e in problems] == [(where, keyword)]
+
+
+def test_a_recorded_decision_needs_what_a_decision_file_needs() -> None:
+    # A record carries the decision the gate wrote, and the documentation pack reads it back
+    # with the decision reader: a record the schema lets into the ledger must be readable.
+    decision = schema("decision.schema.json")
+    recorded = schema("decision-record.schema.json")
+    assert recorded["properties"]["decision"]["required"] == decision["required"]
+    assert recorded["$defs"]["guidance"] == decision["$defs"]["guidance"]
+    assert "guidance" in decision["required"] and "engine" in decision["required"]
 
 
 # --------------------------------------------------------------------------- config

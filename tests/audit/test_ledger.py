@@ -301,6 +301,17 @@ def test_append_refuses_an_inconsistent_record(tmp_path: Path, records: list[Pai
     assert not inputs_path(book.path).exists()
 
 
+@pytest.mark.parametrize("field", ["guidance", "engine", "violations"])
+def test_append_refuses_a_decision_the_reader_would_refuse(
+    tmp_path: Path, records: list[Pair], field: str
+) -> None:
+    rec, policy_input = copy.deepcopy(records[0])
+    del rec["decision"][field]
+    assert record_problems(rec, policy_input) == [f"$.decision: '{field}' is a required property"]
+    with pytest.raises(LedgerError, match="inconsistent decision record"):
+        Ledger(tmp_path / "l.jsonl").append(rec, policy_input)
+
+
 def test_append_refuses_a_damaged_tail(ledger: Ledger, records: list[Pair]) -> None:
     data = ledger.path.read_bytes()
     ledger.path.write_bytes(data[:-10])
