@@ -247,7 +247,8 @@ class Checks:
             raise bad_column(
                 label, name, f"has {present - parsed} value(s) that are not dates or times"
             )
-        assert first is not None and last is not None
+        if first is None or last is None:  # no rows reach here (check_rows), but never assume
+            raise bad_column(label, name, "has no time values to date the window by")
         return str(first), str(last)
 
     def check_flags(self, name: str) -> int:
