@@ -16,7 +16,10 @@ secrets GitHub gives it. The tests run the same story on the same runner and ser
 * each approver comments `/approve`, and each comment starts a run of its own: the digest
   never moves, and the last run is ALLOWED;
 * the pull request is merged; the push of the merge commit runs the deploy workflow: ALLOWED
-  at production with the approvals of that pull request, and its Deploy step runs.
+  at production with the approvals of that pull request; the Action signs the decision (the
+  MRM_GATE_SIGNING_KEY secret, a DEMO key), and the deploy job, which takes no gate job's
+  word, deploys only after `mrm-gate verify` accepts the attestation for the model file
+  under the trust file of `main` before the merge.
 
 Then, on what the deploy run collected: validate the bundle, check it at merge, record the
 production decision in a signed ledger, render the documentation pack, attest the decision
@@ -265,7 +268,15 @@ def merged_and_deployed(demo: Demo) -> None:
     demo.keep("production decision (deploy run)", decision_file(job), "production-decision.json")
     demo.keep(BUNDLE, demo.workspace / "evidence" / "bundle.json",
               "bundle.json")  # fmt: skip
-    print(f"   Deploy: {job.step('Deploy').log.strip()}")
+    deployer = demo.deploy.job("deploy")
+    print("   deploy job (no token, no secret): verify/action.yml on the downloaded attestation")
+    [verified] = (s for s in deployer.step("Verify the signed decision").steps
+                  if s.name == "Verify the attestation")  # fmt: skip
+    for line in verified.log.strip().splitlines()[:7]:  # the verdict, not every approver
+        print(f"     {line}")
+    print(f"   Deploy: {deployer.step('Deploy').log.strip()}")
+    if deployer.step("Deploy").outcome != "success":
+        demo.problems.append(f"deploy: the deploy job did not deploy:\n{deployer.log}")
     expected = decision["allow"] and decision["bundle_digest"] == demo.opened["bundle_digest"]
     if not expected or waived(decision) != NOT_IN_THE_DATA or approvals_needed(decision):
         demo.problems.append(
@@ -395,7 +406,10 @@ def main() -> int:
         say("0. set up: the example's repository, trained and validated; the local GitHub")
         action = copy_action(work / "action" / "mrm-gate")
         start = parse_instant(shifted(NOW, minutes=-30))
-        with gate_on_github(work / "github", action, now=NOW, start=start) as story:
+        # The deploy workflow signs with the demo key and its deploy job trusts it.
+        signing = {"signing_key": (trust.parent / "signing-key.pem").read_text("ascii"),
+                   "trust": trust.read_text("utf-8")}  # fmt: skip
+        with gate_on_github(work / "github", action, now=NOW, start=start, **signing) as story:
             demo = Demo(story, work, kept={"DEMO signing key and trust": trust.parent})
             for number, (title, step) in enumerate(STEPS, 1):
                 say(f"{number}. {title}")

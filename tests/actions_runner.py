@@ -33,7 +33,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -408,6 +408,9 @@ class Runner:
         # The runner machine's clock (RFC 3339), set by the test before a run: every step
         # runs under Debian's faketime starting at that instant. None: the real clock.
         self.clock: str | None = None
+        # Someone who can write to a run's artifact storage between two of its jobs (a
+        # test's attacker): called with the job just finished and the run's artifacts.
+        self.after_job: Callable[[str, Path], None] | None = None
 
     def seed_cache(self, key: str, paths: list[Path]) -> None:
         """What an earlier run saved with actions/cache under ``key``."""
@@ -457,6 +460,8 @@ class Runner:
         jobs: dict[str, JobRun] = {}
         for job_id in job_order(doc["jobs"]):
             jobs[job_id] = self._job(job_id, doc["jobs"][job_id], doc, run_env, payload, jobs)
+            if self.after_job is not None:
+                self.after_job(job_id, self.home / f"run-{self.runs}" / "artifacts")
         return WorkflowRun(doc.get("name", workflow), run_env, jobs)
 
     def _run_env(

@@ -5,7 +5,8 @@ gives it, and each approver's comment starts a run of its own (tests/workflow_st
 PR opened (denied, approvals listed) -> each approver comments (an issue_comment run each)
 -> allowed, the same digest throughout -> a new commit: stale, denied -> re-approved ->
 allowed -> merged: the push of the merge commit runs the deploy workflow, allowed at
-production with the same digest, and the Deploy step runs. A push to main that no merged
+production with the same digest; unsigned (no key here), so its deploy job does not
+deploy (tests/test_actions_deploy.py: signed and verified). A push to main that no merged
 pull request produced is denied and deploys nothing.
 """
 
@@ -101,8 +102,13 @@ def test_the_approval_story_through_the_real_action_and_workflows(
         assert deployed["allow"] is True, why(deployed)
         assert deployed["stage"] == "production"
         assert deployed["bundle_digest"] == synced["bundle_digest"]
-        assert deploy.step("Deploy").outcome == "success", deploy.log
-        assert synced["bundle_digest"] in deploy.step("Deploy").log
+        # No signing key in this repository: nothing signed, and the deploy job, which
+        # takes no gate job's word, deploys nothing (tests/test_actions_deploy.py signs).
+        assert deploy.step("mrm-gate").outputs["attestation"] == ""
+        assert story.last_run is not None
+        deployer = story.last_run.job("deploy")
+        assert deployer.step("Download the attestation").outcome == "failure", deployer.log
+        assert deployer.step("Deploy").outcome == "skipped"
 
 
 def test_a_push_to_main_that_no_merged_pull_request_produced_is_denied(
@@ -117,4 +123,5 @@ def test_a_push_to_main_that_no_merged_pull_request_produced_is_denied(
         decision = decision_of(deploy)
         assert decision["allow"] is False and deploy.conclusion == "failure"
         assert "validator" in approvals_needed(decision), why(decision)  # no merged PR: none count
-        assert deploy.step("Deploy").outcome == "skipped"
+        assert story.last_run is not None
+        assert story.last_run.job("deploy").conclusion == "skipped"

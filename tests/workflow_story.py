@@ -40,6 +40,7 @@ EXAMPLE = "examples/credit-scorecard"
 OWNER, NAME, AUTHOR = REPOSITORIES[EXAMPLE]
 ACTION = "acme-bank/mrm-gate@v1"
 WORKFLOWS = ("pr-gate.yml", "deploy-gate.yml")
+TRUST_FILE = ".mrm-gate/trust.json"  # where deploy-gate.yml reads the trusted keys
 NOT_THE_ACTION = shutil.ignore_patterns(
     ".git", ".venv", ".tools", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "out"
 )
@@ -79,13 +80,17 @@ def copy_action(dest: Path) -> Path:
     return dest
 
 
-def model_repository(dest: Path, now: str = NOW) -> GitHubRepo:
+def model_repository(dest: Path, now: str = NOW, trust: str | None = None) -> GitHubRepo:
     """The example as a PR against a `main` that holds the gate's workflows, the config
-    with the roles and the policies (what a pull request is judged by); dated as of
-    ``now`` (example_repo.make_repo)."""
+    with the roles and the policies (what a pull request is judged by), and ``trust`` as
+    the deploy's trust file (TRUST_FILE) when given; dated as of ``now``
+    (example_repo.make_repo)."""
     dest.mkdir()
     make_repo(dest, EXAMPLE, now)
     git(dest, "checkout", "-q", "main")
+    if trust is not None:
+        (dest / TRUST_FILE).parent.mkdir(parents=True, exist_ok=True)
+        (dest / TRUST_FILE).write_text(trust, "utf-8")
     for workflow in WORKFLOWS:
         target = dest / ".github" / "workflows" / workflow
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -276,14 +281,17 @@ def gate_on_github(  # noqa: PLR0913 - each option is one way a repository is se
     membership: str | None = "token",
     classic: Mapping[str, Any] | None = CLASSIC,
     ruleset_bypass: list[dict[str, Any]] | None = None,
+    signing_key: str | None = None,
+    trust: str | None = None,
 ) -> Iterator[Story]:
     """The example's pull request by ``author`` with its required checks passed and
     ``main`` protected (:func:`protect_main`), on a local GitHub server whose clock
     starts at ``start``; the runner's GITHUB_TOKEN is the workflow token and the
     MRM_GATE_MEMBERSHIP_TOKEN secret the server's token named ``membership`` (e.g.
-    "token", the App installation token; None: no such secret)."""
+    "token", the App installation token; None: no such secret). ``signing_key``: the
+    MRM_GATE_SIGNING_KEY secret (a PEM private key), ``trust``: main's trust file."""
     workdir.mkdir(parents=True, exist_ok=True)
-    repo = model_repository(workdir / "origin", now)
+    repo = model_repository(workdir / "origin", now, trust)
     with GitHubServer.running(owner=OWNER, repo=NAME, start=start, git_dir=repo.path) as gh:
         shas = git(repo.path, "rev-list", "--reverse", f"main..{BRANCH}").split()
         gh.open_pull(PR, author, [(sha, author, author) for sha in shas])
@@ -293,6 +301,8 @@ def gate_on_github(  # noqa: PLR0913 - each option is one way a repository is se
         gh.require_workflow("main")  # the gate's workflow, run from main (GATE-WF-01)
         token = getattr(gh, membership) if membership else None
         secrets = {"MRM_GATE_MEMBERSHIP_TOKEN": token} if token else {}
+        if signing_key is not None:
+            secrets["MRM_GATE_SIGNING_KEY"] = signing_key
         runner = Runner(
             repo,
             workdir / "runner",

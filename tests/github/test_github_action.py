@@ -43,7 +43,8 @@ def test_success_action_never_interpolates_expressions_into_run() -> None:
     ):
         assert command in names
     assert "--result" not in names.replace("--from-result", "")  # it never retrains
-    assert set(load("action.yml")["outputs"]) == {"decision", "bundle-digest"}
+    assert set(load("action.yml")["outputs"]) == {"decision", "bundle-digest", "attestation"}
+    assert "mrm-gate record" in names and "--attestation" in names
     retrains = run_steps("reproduce/action.yml")
     assert "mrm-gate reproduce --bundle" in retrains and "collect --github" not in retrains
 
@@ -90,6 +91,16 @@ def test_success_pr_gate_has_least_permissions_and_base_branch_policies() -> Non
 def test_success_deploy_gate_and_ci() -> None:
     deploy = load("examples/workflows/deploy-gate.yml")
     assert deploy["jobs"]["gate"]["environment"] == "production"
+    # The deploy job takes no word of the gate job's but its attestation, holds no secret
+    # and no write permission, and reads the trust file from before the merge.
+    job = deploy["jobs"]["deploy"]
+    assert job["needs"] == "gate" and job["permissions"] == {"contents": "read"}
+    assert "secrets" not in yaml.safe_dump(job) and "environment" not in job
+    trusted = next(s for s in job["steps"] if s.get("name") == "Trust file of the base branch")
+    assert 'git show "HEAD^1:$TRUST_FILE"' in trusted["run"]
+    verify = next(s for s in job["steps"] if "mrm-gate/verify@" in s.get("uses", ""))
+    assert verify["with"]["trust"].endswith("mrm-gate-trust.json")
+    assert "mrm-gate verify" in run_steps("verify/action.yml")
     ci = load(".github/workflows/ci.yml")
     assert any(s.get("run") == "make test" for s in ci["jobs"]["test"]["steps"])
     assert ci["permissions"] == {"contents": "read"}
