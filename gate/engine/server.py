@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import time
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -72,6 +74,21 @@ class ServerOpaEngine:
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
         self._conn: http.client.HTTPConnection | None = None
+        self._socket: str | None = None
+
+    @classmethod
+    def on_unix_socket(
+        cls, path: str, *, timeout: float, expected_revision: str
+    ) -> ServerOpaEngine:
+        """The OPA server at a unix socket (``opa run --server --addr unix://PATH``), as the
+        batch route starts it (gate.engine.served). Not retried: the server is the gate's
+        own, and a failure there is not one another attempt fixes."""
+        engine = cls(
+            "http://localhost", timeout=timeout, retries=0, expected_revision=expected_revision
+        )
+        engine.url = f"unix:{path}"
+        engine._socket = path
+        return engine
 
     def close(self) -> None:
         if self._conn is not None:
@@ -82,9 +99,13 @@ class ServerOpaEngine:
         doc = self._exchange(json.dumps({"input": policy_input}, allow_nan=False).encode())
         return self._result(doc)
 
-    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
-        """Evaluate each input over the same kept-alive connection, in order."""
-        return [self.evaluate(item) for item in inputs]
+    def evaluate_many(self, inputs: Iterable[dict[str, Any]]) -> list[EngineResult]:
+        """Evaluate each input over the same kept-alive connection, in order.
+
+        Every input is drawn first: a bad bundle ends the batch before a shared server
+        (and its decision log) has seen any of it."""
+        drawn = list(inputs)
+        return [self.evaluate(item) for item in drawn]
 
     # ------------------------------------------------------------------ exchange
 
@@ -108,6 +129,8 @@ class ServerOpaEngine:
         raise last
 
     def _connection(self, remaining: float) -> http.client.HTTPConnection:
+        if self._conn is None and self._socket is not None:
+            self._conn = _UnixConnection(self._socket, remaining)
         if self._conn is None:
             cls = (
                 http.client.HTTPSConnection
@@ -221,6 +244,24 @@ class ServerOpaEngine:
         return version, revision
 
 
+class _UnixConnection(http.client.HTTPConnection):
+    """HTTP over a unix socket: the same exchange, through a file only its owner can open."""
+
+    def __init__(self, path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
 class _DeadlinePassed(Exception):
     """The whole exchange ran out of time while reading the body."""
 
@@ -249,6 +290,9 @@ def _read_body(
             raise http.client.HTTPException(f"answer larger than {_MAX_BODY} bytes")
         chunks.append(chunk)
         _remaining(deadline)
+    # read1 leaves a Content-Length answer open after its last byte (a chunked one closes
+    # itself); an open answer makes the next request on the connection fail.
+    response.close()
     if response.will_close:
         conn.close()
     return b"".join(chunks)
