@@ -9,6 +9,7 @@ engine, and :func:`decide` turns OPA's answer into a checked :class:`Decision`. 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -158,16 +159,22 @@ def evaluate_many(
     """Evaluate many bundles with one policy compile; each result equals a single check.
 
     Every bundle is loaded and validated before anything is evaluated, so one bad file
-    stops the batch (exit 2) before any report is written.
+    stops the batch (exit 2) before any report is written. The inputs are handed over as
+    they are read, so the engine can get OPA ready meanwhile.
     """
     from gate.evidence import load_bundle
 
     repository = os.environ.get("GITHUB_REPOSITORY", "")
-    inputs = [
-        policy_input_for(load_bundle(path), stage, now=now, repository=repository)
-        for path in bundle_paths
-    ]
-    results = engine.evaluate_many(inputs)
+    inputs: list[dict[str, Any]] = []
+
+    def drawn() -> Iterator[dict[str, Any]]:
+        for path in bundle_paths:
+            inputs.append(
+                policy_input_for(load_bundle(path), stage, now=now, repository=repository)
+            )
+            yield inputs[-1]
+
+    results = engine.evaluate_many(drawn())
     return [
         Evaluation(_checked(result, item), item)
         for result, item in zip(results, inputs, strict=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,6 +34,9 @@ class PolicyEngine(Protocol):
         """Return the raw decision, or raise :class:`gate.errors.EngineError`."""
         ...
 
-    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
-        """The raw decisions of several inputs, in order, with one policy compile."""
+    def evaluate_many(self, inputs: Iterable[dict[str, Any]]) -> list[EngineResult]:
+        """The raw decisions of several inputs, in order, with one policy compile.
+
+        ``inputs`` may be drawn lazily: every one is drawn before any is evaluated, so an
+        error raised while drawing one (a bad bundle) ends the batch as that error."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from gate.engine.interface import DECISION_QUERY, EngineResult
@@ -63,25 +64,26 @@ class LocalOpaEngine:
     def evaluate(self, policy_input: dict[str, Any]) -> EngineResult:
         return self._result(self._eval(self.query, policy_input))
 
-    def evaluate_many(self, inputs: list[dict[str, Any]]) -> list[EngineResult]:
-        """Evaluate every input in one OPA process: one compile, one start-up.
+    def evaluate_many(self, inputs: Iterable[dict[str, Any]]) -> list[EngineResult]:
+        """Evaluate every input in one OPA process: one compile, one start-up, and each
+        input a plain evaluation of the prepared decision query (gate.engine.served).
 
-        The query maps each input's index to its decision, so an input whose decision is
-        undefined shows up as a missing index instead of shifting the others.
+        OPA starts before the first input is drawn, so it compiles the policies while the
+        bundles are read; every input is drawn before any is evaluated.
         """
-        if len(inputs) == 1:
-            return [self.evaluate(inputs[0])]
-        query = f"{{i: d | some i, item in input.batch; d := {self.query} with input as item}}"
-        value = self._eval(query, {"batch": inputs})
-        if not isinstance(value, dict):
-            raise EngineError("OPA returned no decision map for the batch", detail=str(value)[:500])
-        missing = [i for i in range(len(inputs)) if str(i) not in value]
-        if missing:
-            raise UndefinedDecision(
-                f"the policy produced no decision for batch item(s) {missing[:10]}",
-                hint="the entrypoint data.gate.main.decision must be defined for every input",
-            )
-        return [self._result(value[str(i)]) for i in range(len(inputs))]
+        from gate.engine.served import private_server
+
+        if self.query != DECISION_QUERY:
+            # The server answers on the decision's path only, never another query.
+            raise EngineError(f"the batch route evaluates {DECISION_QUERY} only, not {self.query}")
+        with private_server(
+            self.opa,
+            self.built,
+            timeout=self.timeout,
+            check_capabilities=self.policies.is_bundle_file,
+        ) as server:
+            drawn = list(inputs)
+            return [self._result(value) for value in server.evaluate_all(drawn)]
 
     def _eval(self, query: str, policy_input: dict[str, Any]) -> Any:
         payload = json.dumps(policy_input, allow_nan=False)

@@ -1,6 +1,7 @@
 """The one place that runs the OPA binary.
 
-Every ``opa`` subprocess the gate starts goes through :func:`run_opa`, so each gets the
+Every ``opa`` subprocess the gate starts goes through :func:`run_opa` (or, for the one that
+runs in the background, the batch's private server, :func:`start_opa`), so each gets the
 same treatment:
 
 - a scrubbed environment: OPA inherits nothing (no ``GITHUB_TOKEN``, no cloud credentials),
@@ -26,6 +27,7 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from gate.errors import EngineError
 from gate.fileio import write_atomic
@@ -113,6 +115,24 @@ def run_opa(
             hint=hint,
         )
     return proc.stdout
+
+
+def start_opa(opa: str, args: list[str], *, stderr: IO[bytes]) -> subprocess.Popen[bytes]:
+    """Start ``opa ARGS`` in the background with the scrubbed environment; the caller stops
+    it and owns its timeouts. A binary that cannot be run is an EngineError here too."""
+    try:
+        return subprocess.Popen(
+            [opa, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=SCRUBBED_ENV,
+        )
+    except OSError as exc:
+        raise EngineError(
+            f"cannot run OPA at {opa}: {exc.strerror}",
+            hint="run `make setup` or pass --opa-bin",
+        ) from None
 
 
 def restricted_capabilities(current: str) -> str:
