@@ -22,7 +22,7 @@ from gate.cli.options import (
 from gate.clock import now_option, resolve_now
 from gate.decision import Decision
 from gate.engine.interface import PolicyEngine
-from gate.errors import EXIT_INVALID, GateError, UsageError
+from gate.errors import EXIT_ENGINE, EXIT_INVALID, GateError, UsageError
 from gate.fileio import write_atomic
 from gate.policy import PolicySource
 
@@ -50,6 +50,15 @@ class _GateGroup(click.Group):
 
                 traceback.print_exception(err)
             code = err.exit_code
+        except KeyboardInterrupt:
+            # click would say "Aborted!" and exit 1, which in this contract means "denied
+            # by policy": an interrupted run decided nothing, so it is an error of its own.
+            click.echo(
+                "mrm-gate: error: interrupted before the command finished: nothing was "
+                "decided and no output was written; run it again",
+                err=True,
+            )
+            code = EXIT_ENGINE
         ctx.exit(code or 0)
 
 
