@@ -87,20 +87,7 @@ def bench_check(opa: str, rounds: int, work: Path) -> list[Row]:
     input_bytes = json.dumps(policy_input).encode()
     (work / "input.json").write_bytes(input_bytes)
     policies = str(default_policy_dir())
-    gate_cmd = [
-        sys.executable,
-        "-m",
-        "gate",
-        "check",
-        "--bundle",
-        str(BUNDLE),
-        "--stage",
-        "production",
-        "--now",
-        NOW,
-        "--format",
-        "json",
-    ]
+    gate_cmd = _single_check_cmd()
     eval_cmd = [
         opa,
         "eval",
@@ -152,10 +139,17 @@ def bench_check(opa: str, rounds: int, work: Path) -> list[Row]:
     ]
 
 
+def _single_check_cmd() -> list[str]:
+    """One `check` of the credit bundle, the command both check rows time."""
+    return [sys.executable, "-m", "gate", "check", "--bundle", str(BUNDLE),
+            "--stage", "production", "--now", NOW, "--format", "json"]  # fmt: skip
+
+
 def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
     """n decisions against one OPA server: the gate's server engine, one process, against
     the raw floor of that server (a keep-alive urllib3 pool with one connection and one
-    thread per core, the same inputs)."""
+    thread per core, the same inputs). Then one `check --opa-url` process against that
+    server, against one local `check` process of the same bundle."""
     import concurrent.futures
 
     import urllib3
@@ -189,6 +183,11 @@ def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
                 list(threads.map(one, range(n)))
 
         g, p = paired(via_gate, floor, rounds)
+        local = _single_check_cmd()
+        remote = [*local, "--opa-url", server.url]
+        remote_s, local_s = paired(
+            lambda: run(remote, ok=(0, 1)), lambda: run(local, ok=(0, 1)), rounds
+        )
     finally:
         server.stop()
     return [
@@ -199,7 +198,15 @@ def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
             "s",
             f"keep-alive pool, {cores} connections",
             target=1.25,
-        )
+        ),
+        row(
+            "check --opa-url, credit bundle (wall s)",
+            remote_s,
+            local_s,
+            "s",
+            "local check, same bundle",
+            target=0.6,
+        ),
     ]
 
 
