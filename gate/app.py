@@ -43,15 +43,16 @@ def choose_engine(
 ) -> PolicyEngine:
     """The local OPA, or the OPA server at ``opa_url`` which must serve ``source``'s revision.
 
-    With a server, ``source`` is still built locally (from the cache, usually) because its
-    revision is what the server must prove it runs.
+    With a server, a policy directory is still built locally (from the cache, usually)
+    because its revision is what the server must prove it runs; a prebuilt bundle carries
+    its revision, so then no local OPA is looked for at all.
     """
     from gate.engine.toolchain import find_opa
 
-    opa = find_opa(opa_bin)
     if opa_url:
         from gate.engine.server import ServerOpaEngine
 
+        opa = None if source.is_bundle_file else find_opa(opa_bin)
         return ServerOpaEngine(
             opa_url,
             timeout=timeout,
@@ -60,7 +61,7 @@ def choose_engine(
         )
     from gate.engine.local import LocalOpaEngine
 
-    return LocalOpaEngine(opa, source, timeout=timeout)
+    return LocalOpaEngine(find_opa(opa_bin), source, timeout=timeout)
 
 
 @dataclass(frozen=True)

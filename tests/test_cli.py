@@ -133,6 +133,35 @@ def test_server_engine_allows_merge(opa_server: OpaServer) -> None:
     assert "server engine" in out
 
 
+def test_server_check_of_a_prebuilt_bundle_needs_no_local_opa(
+    opa_server: OpaServer, policy_bundle: Path, tmp_path: Path
+) -> None:
+    """The bundle the server runs carries its revision, so a check against the server
+    never looks for OPA: an --opa-bin that does not exist (exit 3 for a local check)
+    changes nothing."""
+    missing = str(tmp_path / "no-opa")
+    code, out, err = run(
+        "check", "--bundle", CREDIT, "--stage", "merge", "--now", NOW, "--opa-url",
+        opa_server.url, "--policy", str(policy_bundle), "--opa-bin", missing,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "ALLOWED" in out and "server engine" in out
+
+
+def test_server_check_of_a_policy_directory_still_needs_the_local_opa(
+    opa_server: OpaServer, tmp_path: Path
+) -> None:
+    """A directory's revision, which the server must prove it runs, comes from building it
+    with the local OPA: without one the check fails closed."""
+    code, out, err = run(
+        "check", "--bundle", CREDIT, "--stage", "merge", "--now", NOW, "--opa-url",
+        opa_server.url, "--opa-bin", str(tmp_path / "no-opa"),
+    )  # fmt: skip
+    assert code == 3
+    assert "make setup" in err
+    assert "ALLOWED" not in out
+
+
 def test_broken_policy_dir_exits_3(tmp_path: Path) -> None:
     (tmp_path / "bad.rego").write_text("package gate.main\n\ndecision := {", "utf-8")
     code, _, err = run("check", "--bundle", CREDIT, "--stage", "merge", "--policy", str(tmp_path))

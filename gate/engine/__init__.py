@@ -1,20 +1,21 @@
 """Policy engines: the real OPA, run locally as a subprocess or reached as a server.
 
-The server engine is imported on first use: its HTTP client stack costs a few hundred
-milliseconds of start-up that a local evaluation should not pay.
+Both engines are imported on first use, so importing one module of this package (the
+interface, which every decision imports) loads neither: the server's HTTP client stack is
+not paid by a local evaluation, nor the local OPA toolchain by a check against a server.
 """
 
+import importlib
 from typing import Any
 
 from gate.engine.interface import EngineResult, PolicyEngine
-from gate.engine.local import LocalOpaEngine
 
 __all__ = ["EngineResult", "LocalOpaEngine", "PolicyEngine", "ServerOpaEngine"]
 
+_LAZY = {"LocalOpaEngine": "gate.engine.local", "ServerOpaEngine": "gate.engine.server"}
+
 
 def __getattr__(name: str) -> Any:
-    if name == "ServerOpaEngine":
-        from gate.engine.server import ServerOpaEngine
-
-        return ServerOpaEngine
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(name)
