@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -25,6 +25,9 @@ from gate.engine.interface import PolicyEngine
 from gate.errors import EXIT_ENGINE, EXIT_INVALID, GateError, UsageError
 from gate.fileio import write_atomic
 from gate.policy import PolicySource
+
+if TYPE_CHECKING:
+    from gate.report.context import ReportContext
 
 
 class _GateGroup(click.Group):
@@ -101,20 +104,42 @@ def emit_report(
     """Render ``decision`` in ``fmt`` (with the file and line of each field) and emit it;
     colour only on a terminal, never with NO_COLOR."""
     from gate.report import render
-    from gate.report.context import load_context
     from gate.report.text import verdict
 
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    context = load_context(
+    context = _report_context(
+        fmt, bundle_path, decision, github_collected=github_collected,
+        only_failed=only_failed, color=color,
+    )  # fmt: skip
+    _emit(render(fmt, decision, context), output)
+    if output is not None:
+        click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
+
+
+def _report_context(
+    fmt: str,
+    bundle_path: Path,
+    decision: Decision,
+    *,
+    github_collected: bool,
+    only_failed: bool,
+    color: bool,
+) -> ReportContext | None:
+    """What the formatter of ``fmt`` is told besides the decision (None for a format that
+    reads none, which so costs no reading of the bundle's sources)."""
+    from gate.report.formats import CONTEXT_FREE
+
+    if fmt in CONTEXT_FREE:
+        return None
+    from gate.report.context import load_context
+
+    return load_context(
         bundle_path,
         decision,
         github_collected=github_collected,
         only_failed=only_failed,
         color=color,
     )
-    _emit(render(fmt, decision, context), output)
-    if output is not None:
-        click.echo(f"mrm-gate: {verdict(decision.allow)}; report written to {output}", err=True)
 
 
 Collector = app.Collector
@@ -220,7 +245,6 @@ def _check_many(
     only_failed: bool,
 ) -> int:
     from gate.report import render
-    from gate.report.context import load_context
 
     bundles = _bundle_files(paths)
     targets = [output_dir / (p.name.split(".")[0] + SUFFIXES[fmt]) for p in bundles]
@@ -230,9 +254,10 @@ def _check_many(
         )
     done = app.evaluate_many(bundles, stage, engine, now=now)
     for path, target, evaluation in zip(bundles, targets, done, strict=True):
-        context = load_context(
-            path, evaluation.decision, github_collected=False, only_failed=only_failed, color=False
-        )
+        context = _report_context(
+            fmt, path, evaluation.decision, github_collected=False,
+            only_failed=only_failed, color=False,
+        )  # fmt: skip
         write_atomic(target, render(fmt, evaluation.decision, context))
     denied = sum(1 for e in done if not e.decision.allow)
     click.echo(

@@ -33,6 +33,9 @@ FORMATTERS: dict[str, tuple[str, str]] = {
     "github": ("gate.report.github", "to_github"),
 }
 FORMATS = tuple(FORMATTERS)
+# Formats whose formatter reads no context: the JSON record is the decision alone, so the
+# bundle's sources (YAML parsing) and git need not be read for it.
+CONTEXT_FREE = frozenset({"json"})
 
 
 def formatter(fmt: str) -> Formatter:
