@@ -146,10 +146,11 @@ def _single_check_cmd() -> list[str]:
 
 
 def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
-    """n decisions against one OPA server: the gate's server engine, one process, against
-    the raw floor of that server (a keep-alive urllib3 pool with one connection and one
-    thread per core, the same inputs). Then one `check --opa-url` process against that
-    server, against one local `check` process of the same bundle."""
+    """n decisions against one OPA server: the gate's server engine's batch (one process,
+    a kept-alive connection per core, as `check --bundle FOLDER --opa-url` evaluates a
+    fleet), against the raw floor of that server (a keep-alive urllib3 pool with one
+    connection and one thread per core, the same inputs). Then one `check --opa-url`
+    process against that server, against one local `check` process of the same bundle."""
     import concurrent.futures
 
     import urllib3
@@ -169,8 +170,7 @@ def bench_server(opa_bin: Any, rounds: int, work: Path, n: int) -> list[Row]:
         body = json.dumps({"input": policy_input}).encode()
 
         def via_gate() -> None:
-            for _ in range(n):
-                engine.evaluate(policy_input)
+            engine.evaluate_many([policy_input] * n)
 
         def one(_: int) -> None:
             response = pool.request("POST", url, body=body, timeout=10)

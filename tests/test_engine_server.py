@@ -84,6 +84,7 @@ PROVENANCE = b'{"provenance": {"version": "1.22.3", "bundles": {"b": {"revision"
 class _Handler(http.server.BaseHTTPRequestHandler):
     mode = "500"
     hits = 0
+    lock = threading.Lock()
     target = ""
     protocol_version = "HTTP/1.1"
 
@@ -103,12 +104,18 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pass
 
     def do_POST(self) -> None:  # noqa: N802 - http.server API
-        type(self).hits += 1
+        with self.lock:  # requests come in on several connections at once
+            type(self).hits += 1
+            hit = self.hits
         length = int(self.headers.get("Content-Length", 0))
         self.rfile.read(length)
         if self.mode == "sleep":
             time.sleep(2)
+        mode = self.mode
+        if mode == "fails-5th":  # the fifth request alone is not found
+            mode = "404" if hit == 5 else "ok"
         status, body = {
+            "ok": (200, _answer("1.22.3", "sha256:expected")),
             "500": (500, b'{"code":"internal_error","message":"boom"}'),
             "undefined": (200, PROVENANCE),
             "garbage": (200, b"<html>proxy error</html>"),
@@ -120,7 +127,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             "no-provenance": (200, b'{"result": {"allow": true}}'),
             "redirect": (307, b""),
             "drip": (200, b"{}"),
-        }[self.mode]
+        }[mode]
         if self.mode == "redirect":
             self.send_response(307)
             self.send_header("Location", self.target + self.path)
@@ -145,7 +152,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stub_server() -> Iterator[tuple[str, type[_Handler]]]:
-    handler = type("H", (_Handler,), {"hits": 0})
+    handler = type("H", (_Handler,), {"hits": 0, "lock": threading.Lock()})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -274,3 +281,25 @@ def test_cli_refuses_a_server_with_other_policies(opa: OpaBinary, tmp_path: Path
         server.stop()
     assert out.returncode == 3, out.stdout + out.stderr
     assert "not the expected" in out.stderr
+
+
+def test_many_inputs_come_back_in_input_order(opa_server: OpaServer) -> None:
+    """A batch against a server goes over one connection per core; each answer must still
+    be the one of its own input: merge allows the complete bundles, production denies them
+    (no approvals in the bundle), whatever the lane that asked."""
+    inputs = [_input(name, stage) for stage in ("merge", "production") for name in BUNDLES] * 3
+    engine = ServerOpaEngine(opa_server.url)
+    results = engine.evaluate_many(inputs)
+    got = [(r.value["allow"], r.value["stage"]) for r in results]
+    assert got == [(i["stage"] == "merge", i["stage"]) for i in inputs]
+    assert [r.value for r in results] == [engine.evaluate(i).value for i in inputs]
+
+
+def test_a_failure_in_one_lane_fails_the_batch_and_stops_the_others(stub_server) -> None:  # type: ignore[no-untyped-def]
+    url, handler = stub_server
+    handler.mode = "fails-5th"
+    engine = ServerOpaEngine(url, retries=0, expected_revision="sha256:expected")
+    with pytest.raises(EngineError) as info:
+        engine.evaluate_many([_input("credit-complete.json", "merge")] * 40)
+    assert "404" in str(info.value.message) + str(info.value.detail)
+    assert handler.hits <= 15  # the other lanes stopped at their next input, not at 40
